@@ -1,0 +1,70 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Proctor",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "proctor", targets: ["ProctorCLI"]),
+        .library(name: "ProctorCore", targets: ["ProctorCore"]),
+        .library(name: "ProctorLlama", targets: ["ProctorLlama"]),
+        .library(name: "ProctorOpenAI", targets: ["ProctorOpenAI"]),
+        .library(name: "ProctorTesting", targets: ["ProctorTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+    ],
+    targets: [
+        // Sendable value types and protocols; no I/O adapters.
+        .target(
+            name: "ProctorCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        // In-process llama.cpp, loaded at run time so `swift build` needs no runtime.
+        .target(
+            name: "ProctorLlama",
+            dependencies: ["ProctorCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        // Any OpenAI-compatible server over HTTP.
+        .target(
+            name: "ProctorOpenAI",
+            dependencies: [
+                "ProctorCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // Test doubles: a scripted OpenAI-compatible server and in-memory backends.
+        .target(
+            name: "ProctorTesting",
+            dependencies: [
+                "ProctorCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "ProctorCLI",
+            dependencies: [
+                "ProctorCore", "ProctorLlama", "ProctorOpenAI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "ProctorCoreTests", dependencies: ["ProctorCore", "ProctorTesting"]),
+        .testTarget(name: "ProctorLlamaTests", dependencies: ["ProctorLlama", "ProctorCore"]),
+        .testTarget(
+            name: "ProctorOpenAITests",
+            dependencies: ["ProctorOpenAI", "ProctorCore", "ProctorTesting"]
+        ),
+        .testTarget(name: "ProctorCLITests", dependencies: ["ProctorCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,168 @@
+import Foundation
+import ProctorCore
+import Synchronization
+
+/// Settings of one engine: context size, batch size, threads, parallel sequences.
+public struct LlamaEngineConfig: Sendable, Hashable {
+    public var contextLength: Int
+    public var batchSize: Int
+    public var threads: Int
+    public var sequences: Int
+
+    public init(
+        contextLength: Int = 4096, batchSize: Int = 512,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, sequences: Int = 1
+    ) {
+        self.contextLength = contextLength
+        self.batchSize = batchSize
+        self.threads = threads
+        self.sequences = sequences
+    }
+}
+
+/// The in-process llama.cpp engine: one model and one context behind a lock.
+///
+/// Generation keeps the tokens of the last request in sequence 0 of the KV cache and reuses
+/// their longest common prefix with the next prompt, so a shared preamble (a system prompt,
+/// the Alpaca header, few-shot examples) is evaluated once. Loglikelihood scoring (the
+/// benchmarks) builds on the same context with `LlamaContext.copySequence`.
+public final class LlamaEngine: Sendable {
+    public let model: LlamaModel
+    public let config: LlamaEngineConfig
+    private let state: Mutex<State>
+
+    private struct State: ~Copyable {
+        let context: LlamaContext
+        /// Tokens whose keys and values sit in sequence 0, in order from position 0.
+        var cached: [Int32] = []
+        var evaluatedTokens = 0
+        var reusedTokens = 0
+    }
+
+    public init(model: LlamaModel, config: LlamaEngineConfig = LlamaEngineConfig()) throws {
+        self.model = model
+        self.config = config
+        let length = min(config.contextLength, max(model.trainingContextLength, 512))
+        let context = try LlamaContext(
+            model: model, contextLength: length, batchSize: config.batchSize, sequences: config.sequences,
+            threads: config.threads)
+        state = Mutex(State(context: context))
+    }
+
+    public var contextLength: Int { state.withLock { $0.context.contextLength } }
+
+    /// Prompt tokens evaluated and prompt tokens served from the cache, since creation.
+    public var tokenCounts: (evaluated: Int, reused: Int) {
+        state.withLock { ($0.evaluatedTokens, $0.reusedTokens) }
+    }
+
+    /// The exact text the model sees for a prompt.
+    public func render(_ prompt: Prompt) throws -> String {
+        switch prompt {
+        case .text(let text): return text
+        case .chat(let messages):
+            // A conversation that ends with an assistant message asks the model to continue
+            // that message (prefill), not to start a new one.
+            if let last = messages.last, last.role == .assistant, messages.count > 1 {
+                return try model.applyChatTemplate(Array(messages.dropLast()), addAssistant: true) + last.content
+            }
+            return try model.applyChatTemplate(messages, addAssistant: true)
+        }
+    }
+
+    /// Prompt token ids, with BOS added once where the model wants it.
+    public func tokens(for prompt: Prompt) throws -> [Int32] {
+        switch prompt {
+        case .text(let text):
+            return try model.tokenize(text, addSpecial: true, parseSpecial: false)
+        case .chat:
+            var tokens = try model.tokenize(try render(prompt), addSpecial: true, parseSpecial: true)
+            if tokens.count >= 2 && tokens[0] == model.bosToken && tokens[1] == model.bosToken {
+                tokens.removeFirst()
+            }
+            return tokens
+        }
+    }
+
+    public func generate(_ request: GenerationRequest) throws -> GenerationResult {
+        let promptTokens = try tokens(for: request.prompt)
+        guard !promptTokens.isEmpty else { throw ProctorError.invalidArgument("empty prompt") }
+        let settings = request.settings
+        return try state.withLock { state in
+            let context = state.context
+            guard promptTokens.count + settings.maxTokens <= context.contextLength else {
+                throw ProctorError.invalidArgument(
+                    "prompt of \(promptTokens.count) tokens plus \(settings.maxTokens) new tokens exceeds the "
+                        + "context of \(context.contextLength)")
+            }
+            let clock = ContinuousClock()
+            let promptStart = clock.now
+            let reused = try Self.reusePrefix(&state, promptTokens)
+            try context.decodeSequence(Array(promptTokens[reused...]), from: reused)
+            state.cached = promptTokens
+            state.evaluatedTokens += promptTokens.count - reused
+            state.reusedTokens += reused
+            let promptDuration = promptStart.duration(to: clock.now)
+
+            let genStart = clock.now
+            var sampler = TokenSampler(settings: settings)
+            var bytes: [UInt8] = []
+            var generated = 0
+            var finish = FinishReason.length
+            var text = ""
+            while generated < settings.maxTokens {
+                let token = sampler.sample(try context.logits(at: -1))
+                if model.isEndOfGeneration(token) {
+                    finish = .stop
+                    break
+                }
+                generated += 1
+                bytes += model.pieceBytes(token)
+                if !settings.stop.isEmpty {
+                    text = String(decoding: bytes, as: UTF8.self)
+                    if let cut = Self.earliestStop(in: text, stops: settings.stop) {
+                        text = String(text[..<cut])
+                        finish = .stop
+                        break
+                    }
+                }
+                if generated == settings.maxTokens { break }
+                try context.decodeSequence([token], from: state.cached.count)
+                state.cached.append(token)
+            }
+            if finish == .length || settings.stop.isEmpty || text.isEmpty && bytes.isEmpty {
+                text = String(decoding: bytes, as: UTF8.self)
+                if let cut = Self.earliestStop(in: text, stops: settings.stop) { text = String(text[..<cut]) }
+            }
+            let genDuration = genStart.duration(to: clock.now)
+            return GenerationResult(
+                text: text, finishReason: finish, promptTokens: promptTokens.count, completionTokens: generated,
+                promptSeconds: Self.seconds(promptDuration), generationSeconds: Self.seconds(genDuration),
+                cachedPromptTokens: reused)
+        }
+    }
+
+    /// Keeps the longest prefix of the cached tokens that the new prompt shares (at least one
+    /// prompt token is always evaluated, for its logits) and drops the rest from the cache.
+    private static func reusePrefix(_ state: inout State, _ prompt: [Int32]) throws -> Int {
+        var common = 0
+        let limit = min(state.cached.count, prompt.count - 1)
+        while common < limit && state.cached[common] == prompt[common] { common += 1 }
+        if common < state.cached.count {
+            if !state.context.removeTokens(sequence: 0, from: common) {
+                state.context.clearMemory()
+                common = 0
+            }
+            state.cached.removeSubrange(common...)
+        }
+        return common
+    }
+
+    static func earliestStop(in text: String, stops: [String]) -> String.Index? {
+        stops.compactMap { $0.isEmpty ? nil : text.range(of: $0)?.lowerBound }.min()
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}

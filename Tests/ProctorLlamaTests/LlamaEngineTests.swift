@@ -1,0 +1,135 @@
+import Foundation
+import ProctorCore
+import Testing
+
+@testable import ProctorLlama
+
+/// One SmolLM2 engine shared by the tests of this file (loading takes a fraction of a second,
+/// but sharing keeps the suite quick on two cores).
+enum SmolLM2 {
+    static let runtime = LlamaRuntime.discover()
+    static let backend: Result<LlamaBackend, any Error> = Result {
+        try LlamaBackend.load(
+            path: try runtime.modelPath(local: "smollm2-135m-instruct"), name: "smollm2", runtime: runtime,
+            config: LlamaEngineConfig(contextLength: 2048))
+    }
+}
+
+@Suite("llama.cpp engine on SmolLM2-135M-Instruct", .serialized)
+struct LlamaEngineTests {
+    let backend: LlamaBackend
+
+    init() throws { backend = try SmolLM2.backend.get() }
+
+    @Test func twoGreedyGenerationsAreIdentical() async throws {
+        let request = GenerationRequest(
+            prompt: .chat([.user("Name three colours of the rainbow.")]),
+            settings: GenerationSettings(maxTokens: 40, temperature: 0))
+        let first = try await backend.generate(request)
+        // Another prompt in between changes the KV cache; the answer must not change.
+        _ = try await backend.generate(
+            GenerationRequest(prompt: .text("Once upon a time"), settings: GenerationSettings(maxTokens: 5)))
+        let second = try await backend.generate(request)
+        #expect(!first.text.isEmpty)
+        #expect(first.text == second.text)
+        #expect(first.completionTokens == second.completionTokens)
+        #expect(first.completionTokens > 0 && first.completionTokens <= 40)
+    }
+
+    @Test func chatTemplateIsApplied() throws {
+        let rendered = try backend.engine.render(.chat([.system("Be brief."), .user("What is 2+2?")]))
+        #expect(
+            rendered
+                == "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nWhat is 2+2?<|im_end|>\n"
+                + "<|im_start|>assistant\n")
+        // Special tokens are parsed as tokens, not spelled out as text.
+        let tokens = try backend.engine.tokens(for: .chat([.user("Hi")]))
+        let imStart = try backend.engine.model.tokenize("<|im_start|>", addSpecial: false, parseSpecial: true)
+        #expect(imStart.count == 1)
+        #expect(tokens.contains(imStart[0]))
+        #expect(backend.defaultPromptStyle == .chat)
+    }
+
+    @Test func seededSamplingIsReproducibleAndSeedsDiffer() async throws {
+        func sample(_ seed: UInt64) async throws -> String {
+            try await backend.generate(
+                GenerationRequest(
+                    prompt: .text("The weather today is"),
+                    settings: GenerationSettings(maxTokens: 24, temperature: 1.2, seed: seed))
+            ).text
+        }
+        let a = try await sample(7)
+        let b = try await sample(7)
+        #expect(a == b)
+        var others: Set<String> = []
+        for seed in UInt64(1)...4 { others.insert(try await sample(seed)) }
+        #expect(others.count > 1)
+    }
+
+    @Test func stopSequencesCutTheText() async throws {
+        let request = GenerationRequest(
+            prompt: .text("1, 2, 3, 4, 5,"), settings: GenerationSettings(maxTokens: 30, temperature: 0, stop: ["8"]))
+        let result = try await backend.generate(request)
+        #expect(result.finishReason == .stop)
+        #expect(!result.text.contains("8"))
+        #expect(result.text.contains("6"))
+    }
+
+    @Test func maxTokensBoundsTheAnswer() async throws {
+        let result = try await backend.generate(
+            GenerationRequest(
+                prompt: .text("Write a long story about a dragon."), settings: GenerationSettings(maxTokens: 7)))
+        #expect(result.completionTokens <= 7)
+        #expect(result.finishReason == .length || result.completionTokens < 7)
+    }
+
+    @Test func sharedPrefixIsReusedWithoutChangingAnswers() async throws {
+        let preamble = String(repeating: "This is a shared preamble about the evaluation. ", count: 6)
+        let promptA = GenerationRequest(
+            prompt: .text(preamble + "Question: what colour is the sky?"), settings: GenerationSettings(maxTokens: 12))
+        let promptB = GenerationRequest(
+            prompt: .text(preamble + "Question: what is two plus two?"), settings: GenerationSettings(maxTokens: 12))
+        _ = try await backend.generate(promptA)
+        let warm = try await backend.generate(promptB)
+        #expect(warm.cachedPromptTokens > 40)
+        // The same prompt from a cold cache gives the same greedy answer.
+        _ = try await backend.generate(GenerationRequest(prompt: .text("Unrelated."), settings: .init(maxTokens: 1)))
+        let cold = try await backend.generate(promptB)
+        #expect(cold.text == warm.text)
+    }
+
+    @Test func timingsAndCountsAreReported() async throws {
+        let result = try await backend.generate(
+            GenerationRequest(prompt: .chat([.user("Say hello.")]), settings: GenerationSettings(maxTokens: 16)))
+        #expect(result.promptTokens > 5)
+        #expect(result.generationSeconds > 0)
+        #expect(result.promptSeconds >= 0)
+    }
+}
+
+@Suite("llama.cpp bad input")
+struct LlamaBadInputTests {
+    @Test func missingModelFile() throws {
+        let error = #expect(throws: ProctorError.self) {
+            try LlamaModel(path: "/nonexistent/model.gguf", runtime: SmolLM2.runtime)
+        }
+        #expect(error == .fileNotFound)
+        #expect(error?.description.contains("/nonexistent/model.gguf") == true)
+    }
+
+    @Test func fileThatIsNotAGGUF() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-model-\(getpid()).gguf").path
+        try Data("this is plain text, not GGUF".utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let error = #expect(throws: ProctorError.self) { try LlamaModel(path: path, runtime: SmolLM2.runtime) }
+        #expect(error == .invalidModelFile)
+        #expect(error?.description.contains("GGUF") == true)
+    }
+
+    @Test func runtimeNotInstalledNamesTheInstallCommand() throws {
+        let runtime = LlamaRuntime(directory: "/nonexistent/proctor-runtime")
+        let error = #expect(throws: ProctorError.self) { try runtime.modelPath(local: "smollm2-135m-instruct") }
+        #expect(error == .runtimeNotInstalled)
+        #expect(error?.description.contains("proctor runtime install") == true)
+    }
+}
