@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Proctor",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "proctor", targets: ["ProctorCLI"]),
         .library(name: "ProctorCore", targets: ["ProctorCore"]),
@@ -58,13 +58,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "ProctorCoreTests", dependencies: ["ProctorCore", "ProctorTesting"]),
+        .testTarget(
+            name: "ProctorCoreTests",
+            dependencies: ["ProctorCore", "ProctorTesting", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "ProctorLlamaTests", dependencies: ["ProctorLlama", "ProctorCore"]),
         .testTarget(
             name: "ProctorOpenAITests",
-            dependencies: ["ProctorOpenAI", "ProctorCore", "ProctorTesting"]
+            dependencies: [
+                "ProctorOpenAI", "ProctorCore", "ProctorTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
-        .testTarget(name: "ProctorCLITests", dependencies: ["ProctorCore"]),
+        .testTarget(name: "ProctorCLITests", dependencies: ["ProctorCore", "ProctorTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

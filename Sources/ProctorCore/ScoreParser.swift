@@ -99,7 +99,10 @@ public struct ScoreParser: Sendable, Hashable {
             let afterNext = index < text.endIndex && text.index(after: index) < text.endIndex
                 ? text[text.index(after: index)] : " "
             let isDecimalHead = next == "." && afterNext.isNumber
-            if isDecimalTail || isDecimalHead || text.distance(from: start, to: index) > 4 { continue }
+            // Skip decimals, denominators ("8.5/10") and long digit runs (years, ids).
+            if isDecimalTail || isDecimalHead || previous == "/" || text.distance(from: start, to: index) > 4 {
+                continue
+            }
             let listBefore = text[..<start].suffix(3).contains(",")
                 && text[..<start].suffix(4).contains(where: \.isNumber)
             let listAfter = next == "," && text[index...].dropFirst().prefix(3).contains(where: \.isNumber)

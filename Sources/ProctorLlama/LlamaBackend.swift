@@ -28,6 +28,6 @@ public struct LlamaBackend: ModelBackend {
 
     public func generate(_ request: GenerationRequest) async throws -> GenerationResult {
         try Task.checkCancellation()
-        return try engine.generate(request)
+        return try await engine.generate(request)
     }
 }

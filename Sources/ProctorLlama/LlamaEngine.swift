@@ -22,6 +22,10 @@ public struct LlamaEngineConfig: Sendable, Hashable {
 
 /// The in-process llama.cpp engine: one model and one context behind a lock.
 ///
+/// Inference is long, blocking CPU work, so the async entry points run it on the engine's
+/// own serial dispatch queue, never on Swift's cooperative thread pool (which has only as
+/// many threads as cores and would starve every other task, HTTP calls included).
+///
 /// Generation keeps the tokens of the last request in sequence 0 of the KV cache and reuses
 /// their longest common prefix with the next prompt, so a shared preamble (a system prompt,
 /// the Alpaca header, few-shot examples) is evaluated once. Loglikelihood scoring (the
@@ -30,6 +34,7 @@ public final class LlamaEngine: Sendable {
     public let model: LlamaModel
     public let config: LlamaEngineConfig
     private let state: Mutex<State>
+    private let queue: DispatchQueue
 
     private struct State: ~Copyable {
         let context: LlamaContext
@@ -47,6 +52,19 @@ public final class LlamaEngine: Sendable {
             model: model, contextLength: length, batchSize: config.batchSize, sequences: config.sequences,
             threads: config.threads)
         state = Mutex(State(context: context))
+        queue = DispatchQueue(label: "proctor.llama.engine", qos: .userInitiated)
+    }
+
+    /// Runs blocking engine work on the engine's queue and resumes the caller when it is done.
+    public func perform<T: Sendable>(_ work: @escaping @Sendable (LlamaEngine) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try work(self) }) }
+        }
+    }
+
+    /// Generates off the cooperative pool; see `generateBlocking(_:)`.
+    public func generate(_ request: GenerationRequest) async throws -> GenerationResult {
+        try await perform { try $0.generateBlocking(request) }
     }
 
     public var contextLength: Int { state.withLock { $0.context.contextLength } }
@@ -84,7 +102,8 @@ public final class LlamaEngine: Sendable {
         }
     }
 
-    public func generate(_ request: GenerationRequest) throws -> GenerationResult {
+    /// Generates on the calling thread (blocks it for the whole generation).
+    public func generateBlocking(_ request: GenerationRequest) throws -> GenerationResult {
         let promptTokens = try tokens(for: request.prompt)
         guard !promptTokens.isEmpty else { throw ProctorError.invalidArgument("empty prompt") }
         let settings = request.settings

@@ -14,35 +14,49 @@ struct TokenSampler {
 
     mutating func sample(_ logits: UnsafeBufferPointer<Float>) -> Int32 {
         if settings.isGreedy { return Self.argmax(logits) }
-        var candidates = (0..<logits.count).map { (token: Int32($0), logit: logits[$0]) }
-        candidates.sort { $0.logit > $1.logit }
-        if settings.topK > 0 && settings.topK < candidates.count {
-            candidates.removeSubrange(settings.topK...)
+        let inverseTemperature = 1 / Float(settings.temperature)
+        let maxLogit = logits[Int(Self.argmax(logits))]
+        if settings.topK <= 0 && settings.topP >= 1 {
+            // Plain temperature sampling: one pass for the total, one for the draw; no sort.
+            var total: Double = 0
+            for index in 0..<logits.count { total += Double(expf((logits[index] - maxLogit) * inverseTemperature)) }
+            let target = rng.nextUnit() * total
+            var cumulative: Double = 0
+            for index in 0..<logits.count {
+                cumulative += Double(expf((logits[index] - maxLogit) * inverseTemperature))
+                if cumulative > target { return Int32(index) }
+            }
+            return Int32(logits.count - 1)
         }
-        let temperature = Float(settings.temperature)
-        let maxLogit = candidates[0].logit
-        var weights = candidates.map { Double(expf(($0.logit - maxLogit) / temperature)) }
-        let total = weights.reduce(0, +)
-        weights = weights.map { $0 / total }
-        var keep = weights.count
+        // Top-k / top-p: tokens whose weight is below 1e-12 of the best cannot be drawn in
+        // practice, so only the rest are sorted.
+        let floor = maxLogit + logf(1e-12) / inverseTemperature
+        var candidates: [(token: Int32, weight: Double)] = []
+        for index in 0..<logits.count where logits[index] >= floor {
+            candidates.append((Int32(index), Double(expf((logits[index] - maxLogit) * inverseTemperature))))
+        }
+        candidates.sort { $0.weight > $1.weight || ($0.weight == $1.weight && $0.token < $1.token) }
+        if settings.topK > 0 && settings.topK < candidates.count { candidates.removeSubrange(settings.topK...) }
+        let total = candidates.reduce(0) { $0 + $1.weight }
+        var keep = candidates.count
         if settings.topP < 1 {
             var cumulative = 0.0
-            for (index, weight) in weights.enumerated() {
-                cumulative += weight
+            for (index, candidate) in candidates.enumerated() {
+                cumulative += candidate.weight / total
                 if cumulative >= settings.topP {
                     keep = index + 1
                     break
                 }
             }
         }
-        let kept = weights.prefix(keep)
-        let target = rng.nextUnit() * kept.reduce(0, +)
+        let kept = candidates.prefix(keep)
+        let target = rng.nextUnit() * kept.reduce(0) { $0 + $1.weight }
         var cumulative = 0.0
-        for (index, weight) in kept.enumerated() {
-            cumulative += weight
-            if cumulative > target { return candidates[index].token }
+        for candidate in kept {
+            cumulative += candidate.weight
+            if cumulative > target { return candidate.token }
         }
-        return candidates[keep - 1].token
+        return kept[kept.count - 1].token
     }
 
     static func argmax(_ logits: UnsafeBufferPointer<Float>) -> Int32 {

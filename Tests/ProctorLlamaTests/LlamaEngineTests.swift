@@ -133,3 +133,26 @@ struct LlamaBadInputTests {
         #expect(error?.description.contains("proctor runtime install") == true)
     }
 }
+
+@Suite struct TokenSamplerTests {
+    @Test func greedyTakesTheArgmaxAndSamplingFollowsTheDistribution() {
+        let logits: [Float] = [0, 2, 1, -1]
+        logits.withUnsafeBufferPointer { buffer in
+            var greedy = TokenSampler(settings: GenerationSettings(temperature: 0))
+            #expect(greedy.sample(buffer) == 1)
+            for settings in [
+                GenerationSettings(temperature: 1, seed: 3), GenerationSettings(temperature: 1, topK: 3, seed: 3),
+            ] {
+                var sampler = TokenSampler(settings: settings)
+                var counts = [0, 0, 0, 0]
+                for _ in 0..<20_000 { counts[Int(sampler.sample(buffer))] += 1 }
+                // softmax([0, 2, 1, -1]) = [0.0871, 0.6439, 0.2369, 0.0321]; top-k 3 drops the last.
+                let expected: [Double] =
+                    settings.topK == 3 ? [0.0900, 0.6652, 0.2447, 0] : [0.0871, 0.6439, 0.2369, 0.0321]
+                for index in 0..<4 { #expect(abs(Double(counts[index]) / 20_000 - expected[index]) < 0.012) }
+            }
+            var nucleus = TokenSampler(settings: GenerationSettings(temperature: 1, topP: 0.6, seed: 1))
+            for _ in 0..<100 { #expect(nucleus.sample(buffer) == 1) }
+        }
+    }
+}
