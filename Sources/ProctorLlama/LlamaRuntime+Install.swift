@@ -98,44 +98,18 @@ extension LlamaRuntime {
     }
 
     private func run(_ command: String, _ arguments: [String], environment: [String: String]? = nil) throws {
-        let process = try launch(command, arguments, environment: environment, captureOutput: false)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let (status, _) = try ChildProcess.run([command] + arguments, environment: environment)
+        guard status == 0 else {
             throw ProctorError.runtimeInstallFailed(
-                "`\(([command] + arguments).joined(separator: " "))` exited with \(process.terminationStatus)")
+                "`\(([command] + arguments).joined(separator: " "))` exited with \(status)")
         }
     }
 
     private func capture(_ command: String, _ arguments: [String]) throws -> String {
-        let pipe = Pipe()
-        let process = try launch(command, arguments, environment: nil, captureOutput: false, stdout: pipe)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ProctorError.runtimeInstallFailed("`\(command)` exited with \(process.terminationStatus)")
+        let (status, output) = try ChildProcess.run([command] + arguments, capture: true)
+        guard status == 0 else {
+            throw ProctorError.runtimeInstallFailed("`\(command)` exited with \(status)")
         }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    private func launch(
-        _ command: String, _ arguments: [String], environment: [String: String]?, captureOutput: Bool,
-        stdout: Pipe? = nil
-    ) throws -> Process {
-        let process = Process()
-        if command.hasPrefix("/") {
-            process.executableURL = URL(fileURLWithPath: command)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [command] + arguments
-        }
-        if let environment { process.environment = environment }
-        if let stdout { process.standardOutput = stdout } else { process.standardOutput = FileHandle.standardError }
-        do {
-            try process.run()
-        } catch {
-            throw ProctorError.runtimeInstallFailed("cannot start \(command): \(error)")
-        }
-        return process
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
