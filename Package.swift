@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ProctorCore", targets: ["ProctorCore"]),
         .library(name: "ProctorLlama", targets: ["ProctorLlama"]),
         .library(name: "ProctorOpenAI", targets: ["ProctorOpenAI"]),
+        .library(name: "ProctorSQLite", targets: ["ProctorSQLite"]),
         .library(name: "ProctorTesting", targets: ["ProctorTesting"]),
     ],
     dependencies: [
@@ -16,13 +17,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // Sendable value types and protocols; no I/O adapters.
         .target(
             name: "ProctorCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
+        // The default result store: SQLite through GRDB.
+        .target(name: "ProctorSQLite", dependencies: ["ProctorCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // In-process llama.cpp, loaded at run time so `swift build` needs no runtime.
         .target(
             name: "ProctorLlama",
@@ -52,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "ProctorCLI",
             dependencies: [
-                "ProctorCore", "ProctorLlama", "ProctorOpenAI",
+                "ProctorCore", "ProctorLlama", "ProctorOpenAI", "ProctorSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,6 +69,7 @@ let package = Package(
             name: "ProctorCoreTests",
             dependencies: ["ProctorCore", "ProctorTesting", .product(name: "Logging", package: "swift-log")]
         ),
+        .testTarget(name: "ProctorSQLiteTests", dependencies: ["ProctorSQLite", "ProctorCore", "ProctorTesting"]),
         .testTarget(name: "ProctorLlamaTests", dependencies: ["ProctorLlama", "ProctorCore"]),
         .testTarget(
             name: "ProctorOpenAITests",

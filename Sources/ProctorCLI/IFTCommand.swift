@@ -74,6 +74,8 @@ struct IFTCommand: AsyncParsableCommand {
     @Flag(help: "Print no progress.")
     var quiet = false
 
+    @OptionGroup var storeOptions: StoreOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -92,6 +94,7 @@ struct IFTCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger(label: "proctor.ift")
         // Read and check every input before loading any model.
+        let dataDigest = try RequestFingerprint.fileDigest(path: data)
         var items = InstructionSplit(rawValue: split)!.select(
             try AlpacaDataset(path: data).load(), shuffleSeed: shuffleSeed)
         if let limit { items = Array(items.prefix(limit)) }
@@ -102,34 +105,92 @@ struct IFTCommand: AsyncParsableCommand {
             try PromptTemplate(contentsOf: $0, required: AlpacaPrompt.judgePlaceholders)
         } ?? AlpacaPrompt.defaultJudgeTemplate()
         for spec in models + [judge] { _ = try ModelSpec(parsing: spec) }
+        let store = try storeOptions.open()
 
         let progress = ConsoleProgress(quiet: quiet)
+        let generation = GenerationSettings(maxTokens: maxTokens, temperature: 0, seed: 0)
         let test = InstructionTest(
-            generation: GenerationSettings(maxTokens: maxTokens, temperature: 0, seed: 0),
-            promptStyle: PromptStyle(rawValue: promptStyle), logger: logger)
-        let evaluations = try await BackendFactory.withFactory(logger: logger) { factory in
+            generation: generation, promptStyle: PromptStyle(rawValue: promptStyle), logger: logger)
+        let modelCalls = CallCounter()
+        let (runID, evaluations) = try await BackendFactory.withFactory(logger: logger) { factory in
             factory.apiKeyEnv = apiKeyEnv
             factory.requestTimeout = requestTimeout
             factory.httpConcurrency = concurrency
-            let judgeBackend = try factory.backend(for: judge)
+            let judgeLoaded = try factory.backend(for: judge)
             let loaded = try models.map { try factory.backend(for: $0) }
-            let scorer = ScoreJudge(backend: judgeBackend.backend, template: template, maxReasks: judgeRetries)
-            var results: [ModelEvaluation] = []
+            let judgeIdentity = try await factory.identity(of: judgeLoaded.spec, backend: judgeLoaded.backend, store: store)
+            var identities: [ModelIdentity] = []
             for (spec, backend) in loaded {
-                var evaluation = await test.generate(
-                    items: items, spec: spec.description, backend: backend, progress: progress)
-                _ = try EvaluationWriter.writeEntries(evaluation, directory: out, slug: spec.fileSlug)
-                evaluation = await test.judge(evaluation, with: scorer, progress: progress)
-                let path = try EvaluationWriter.writeEntries(evaluation, directory: out, slug: spec.fileSlug)
-                logger.info("wrote annotated answers", metadata: ["file": "\(path)"])
-                results.append(evaluation)
+                identities.append(try await factory.identity(of: spec, backend: backend, store: store))
             }
-            return results
+            let config = IFTRunConfig(
+                data: data, dataSHA256: dataDigest, split: split, shuffleSeed: shuffleSeed, limit: limit,
+                models: identities.map(\.canonical), judge: judgeIdentity.canonical, judgeTemplate: template.text,
+                judgeRetries: judgeRetries, generation: generation, promptStyle: promptStyle)
+            let configJSON = try config.json()
+            let runID = "ift-" + RequestFingerprint.sha256Hex(Data(configJSON.utf8)).prefix(12)
+            let run = try await store.beginRun(
+                RunRecord(
+                    id: runID, kind: "ift", arguments: Array(CommandLine.arguments.dropFirst()), config: configJSON,
+                    models: models, tasks: [data]))
+            logger.info("run", metadata: ["id": "\(run.id)", "store": "\(store.location)"])
+            func cached(_ backend: any ModelBackend, _ identity: ModelIdentity) -> CachedBackend {
+                CachedBackend(
+                    base: backend, identity: identity, store: store, runID: runID, enabled: !storeOptions.noCache,
+                    modelCalls: modelCalls)
+            }
+            let scorer = ScoreJudge(
+                backend: cached(judgeLoaded.backend, judgeIdentity), template: template, maxReasks: judgeRetries)
+            var results: [ModelEvaluation] = []
+            do {
+                for ((spec, backend), identity) in zip(loaded, identities) {
+                    var evaluation = await test.generate(
+                        items: items, spec: spec.description, backend: cached(backend, identity), progress: progress)
+                    _ = try EvaluationWriter.writeEntries(evaluation, directory: out, slug: spec.fileSlug)
+                    evaluation = await test.judge(evaluation, with: scorer, progress: progress)
+                    let path = try EvaluationWriter.writeEntries(evaluation, directory: out, slug: spec.fileSlug)
+                    try await store.saveRecords(
+                        runID: runID, group: spec.description,
+                        records: try evaluation.entries.enumerated().map { ($0.offset, try IFTRunConfig.encode($0.element)) })
+                    logger.info("wrote annotated answers", metadata: ["file": "\(path)"])
+                    results.append(evaluation)
+                }
+            } catch {
+                try? await store.finishRun(id: runID, status: .failed, summary: nil)
+                throw error
+            }
+            return (runID, results)
         }
         let summary = IFTSummary(data: data, split: split, items: items.count, judge: judge, evaluations: evaluations)
         try EvaluationWriter.write(summary, to: "\(out)/summary.json")
+        try await store.finishRun(id: runID, status: .finished, summary: try summary.headline())
         print(summary.table())
         print("Annotated answers and summary.json in \(out)/")
+        print("Run \(runID) in \(store.location): \(modelCalls.value) model calls (the rest answered from the store)")
+    }
+}
+
+/// Everything that decides an IFT run's answers; its hash is the run id, so running the
+/// same command again continues (or re-reads) the same run.
+struct IFTRunConfig: Codable {
+    var data: String
+    var dataSHA256: String
+    var split: String
+    var shuffleSeed: UInt64?
+    var limit: Int?
+    var models: [String]
+    var judge: String
+    var judgeTemplate: String
+    var judgeRetries: Int
+    var generation: GenerationSettings
+    var promptStyle: String
+
+    func json() throws -> String { try Self.encode(self) }
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
 
@@ -175,6 +236,15 @@ struct IFTSummary: Codable {
                 generatedTokens: evaluation.generatedTokens, generationSeconds: evaluation.generationWallSeconds,
                 tokensPerSecond: evaluation.tokensPerSecond, file: "\(slug)-responses.json")
         }
+    }
+
+    /// Headline numbers for `proctor runs`: mean score and scored count per model.
+    func headline() throws -> String {
+        var numbers: [String: [String: Double]] = [:]
+        for row in rows {
+            numbers[row.model] = ["mean": row.meanScore ?? .nan, "scored": Double(row.scored), "total": Double(row.total)]
+        }
+        return try IFTRunConfig.encode(numbers.mapValues { $0.filter { !$0.value.isNaN } })
     }
 
     func table() -> String {

@@ -51,7 +51,10 @@ struct Proctor: AsyncParsableCommand {
                   --model local:smollm2-135m-instruct --model local:gemma3-270m \\
                   --judge local:smollm2-135m-instruct
             """,
-        subcommands: [IFTCommand.self, GenerateCommand.self, RuntimeCommand.self]
+        subcommands: [
+            IFTCommand.self, GenerateCommand.self, RunsCommand.self, ShowCommand.self, ExportCommand.self,
+            ResumeCommand.self, RemoveCommand.self, CacheCommand.self, RuntimeCommand.self,
+        ]
     )
 }
 

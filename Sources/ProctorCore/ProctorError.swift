@@ -21,6 +21,10 @@ public struct ProctorError: Error, Sendable, Equatable, CustomStringConvertible 
         case invalidTemplate
         case invalidArgument
         case ioFailure
+        case storeUnavailable
+        case notAProctorStore
+        case newerStoreSchema
+        case runNotFound
     }
 
     private let code: Code
@@ -86,6 +90,10 @@ public struct ProctorError: Error, Sendable, Equatable, CustomStringConvertible 
     public static let invalidTemplate = ProctorError(.invalidTemplate, "invalid template")
     public static let invalidArgument = ProctorError(.invalidArgument, "invalid argument")
     public static let ioFailure = ProctorError(.ioFailure, "I/O failure")
+    public static let storeUnavailable = ProctorError(.storeUnavailable, "store unavailable")
+    public static let notAProctorStore = ProctorError(.notAProctorStore, "not a Proctor store")
+    public static let newerStoreSchema = ProctorError(.newerStoreSchema, "newer store schema")
+    public static let runNotFound = ProctorError(.runNotFound, "run not found")
 
     // MARK: Constructors with context.
     public static func fileNotFound(_ path: String, what: String = "file") -> ProctorError {
@@ -158,5 +166,24 @@ public struct ProctorError: Error, Sendable, Equatable, CustomStringConvertible 
 
     public static func ioFailure(_ path: String, detail: String) -> ProctorError {
         ProctorError(.ioFailure, "cannot write: \(detail)", file: path)
+    }
+
+    public static func storeUnavailable(_ location: String, detail: String) -> ProctorError {
+        ProctorError(.storeUnavailable, "cannot open the result store \(location): \(detail)")
+    }
+
+    public static func notAProctorStore(_ path: String, detail: String) -> ProctorError {
+        ProctorError(.notAProctorStore, "not a Proctor result store (\(detail)); it was left untouched", file: path)
+    }
+
+    public static func newerStoreSchema(_ path: String, found: Int, known: Int) -> ProctorError {
+        ProctorError(
+            .newerStoreSchema,
+            "the store has schema version \(found), this Proctor knows up to \(known); upgrade Proctor "
+                + "(the store was left untouched)", file: path)
+    }
+
+    public static func runNotFound(_ id: String, store: String) -> ProctorError {
+        ProctorError(.runNotFound, "no run '\(id)' in \(store) (see `proctor runs`)", field: "run")
     }
 }

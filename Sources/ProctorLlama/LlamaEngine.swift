@@ -42,6 +42,7 @@ public final class LlamaEngine: Sendable {
         var cached: [Int32] = []
         var evaluatedTokens = 0
         var reusedTokens = 0
+        var generations = 0
     }
 
     public init(model: LlamaModel, config: LlamaEngineConfig = LlamaEngineConfig()) throws {
@@ -68,6 +69,9 @@ public final class LlamaEngine: Sendable {
     }
 
     public var contextLength: Int { state.withLock { $0.context.contextLength } }
+
+    /// Generation calls served since creation.
+    public var generationCount: Int { state.withLock { $0.generations } }
 
     /// Prompt tokens evaluated and prompt tokens served from the cache, since creation.
     public var tokenCounts: (evaluated: Int, reused: Int) {
@@ -114,6 +118,7 @@ public final class LlamaEngine: Sendable {
                     "prompt of \(promptTokens.count) tokens plus \(settings.maxTokens) new tokens exceeds the "
                         + "context of \(context.contextLength)")
             }
+            state.generations += 1
             let clock = ContinuousClock()
             let promptStart = clock.now
             let reused = try Self.reusePrefix(&state, promptTokens)

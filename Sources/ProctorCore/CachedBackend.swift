@@ -1,0 +1,93 @@
+import Foundation
+import Synchronization
+
+/// Counts the calls that reached a real model (cache misses), for reports and tests.
+public final class CallCounter: Sendable {
+    private let count = Mutex(0)
+    public init() {}
+    public func increment() { count.withLock { $0 += 1 } }
+    public var value: Int { count.withLock { $0 } }
+}
+
+/// A `ModelBackend` that answers from the store when it can and stores every new answer the
+/// moment it arrives: a re-run (or a resumed run) asks no model the same question twice.
+///
+/// Keys combine the model's identity with the full request, so two different models never
+/// share an entry. Unseeded sampled requests always reach the model. Across processes, a
+/// claim on the key keeps two workers from asking the same question at the same time.
+public struct CachedBackend: ModelBackend {
+    public let base: any ModelBackend
+    public let identity: ModelIdentity
+    public let store: any ResultStore
+    public let runID: String?
+    public let owner: String
+    /// Calls that reached `base`.
+    public let modelCalls: CallCounter
+    public var enabled: Bool
+
+    public init(
+        base: any ModelBackend, identity: ModelIdentity, store: any ResultStore, runID: String?,
+        owner: String = CachedBackend.defaultOwner, enabled: Bool = true, modelCalls: CallCounter = CallCounter()
+    ) {
+        self.base = base
+        self.identity = identity
+        self.store = store
+        self.runID = runID
+        self.owner = owner
+        self.enabled = enabled
+        self.modelCalls = modelCalls
+    }
+
+    /// This process: host and pid, so a stale claim of a dead process can be recognised.
+    public static var defaultOwner: String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    public var name: String { base.name }
+    public var defaultPromptStyle: PromptStyle { base.defaultPromptStyle }
+    public var maxConcurrency: Int { base.maxConcurrency }
+
+    public func generate(_ request: GenerationRequest) async throws -> GenerationResult {
+        guard enabled, RequestFingerprint.isReusable(request) else {
+            let result = try await callModel(request)
+            let key = RequestFingerprint.key(identity: identity, request: request) + "-" + UUID().uuidString
+            try await store.saveResponse(
+                StoredResponse(key: key, model: identity.name, request: request, result: result), runID: runID)
+            return result
+        }
+        let key = RequestFingerprint.key(identity: identity, request: request)
+        let cached = try await store.response(forKey: key)
+        try await store.recordLookup(hit: cached != nil)
+        if let stored = cached {
+            try await store.saveResponse(stored, runID: runID)
+            return stored.result
+        }
+        while !(try await store.claim(key: key, owner: owner)) {
+            try await Task.sleep(for: .milliseconds(100))
+            if let stored = try await store.response(forKey: key) {
+                try await store.saveResponse(stored, runID: runID)
+                return stored.result
+            }
+        }
+        do {
+            let result: GenerationResult
+            if let stored = try await store.response(forKey: key) {
+                result = stored.result
+            } else {
+                result = try await callModel(request)
+            }
+            try await store.saveResponse(
+                StoredResponse(key: key, model: identity.name, request: request, result: result), runID: runID)
+            try await store.release(key: key, owner: owner)
+            return result
+        } catch {
+            try? await store.release(key: key, owner: owner)
+            throw error
+        }
+    }
+
+    private func callModel(_ request: GenerationRequest) async throws -> GenerationResult {
+        modelCalls.increment()
+        return try await base.generate(request)
+    }
+}

@@ -1,0 +1,60 @@
+import Crypto
+import Foundation
+
+/// What makes two models the same for the cache: for a local GGUF the SHA-256 of the file
+/// plus the engine settings that can change its outputs; for an HTTP model the endpoint,
+/// the model name and what the server reports. Never an API key.
+public struct ModelIdentity: Sendable, Hashable, Codable {
+    public var kind: String
+    public var name: String
+    /// SHA-256 of the model file (local models); empty for HTTP models.
+    public var digest: String
+    /// Base URL (HTTP models).
+    public var endpoint: String?
+    /// Settings that can change outputs (engine version, batch size, server fingerprint).
+    public var settings: [String: String]
+
+    public init(kind: String, name: String, digest: String = "", endpoint: String? = nil, settings: [String: String] = [:]) {
+        self.kind = kind
+        self.name = name
+        self.digest = digest
+        self.endpoint = endpoint
+        self.settings = settings
+    }
+
+    /// A canonical text form; equal identities give equal text.
+    public var canonical: String {
+        let pairs = settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+        return "\(kind)|\(name)|\(digest)|\(endpoint ?? "")|\(pairs)"
+    }
+}
+
+/// Cache keys for requests.
+public enum RequestFingerprint {
+    /// Whether an answer to this request may be served again: greedy decoding, or sampling
+    /// with a fixed seed. Unseeded sampling is never reused.
+    public static func isReusable(_ request: GenerationRequest) -> Bool {
+        request.settings.isGreedy || request.settings.seed != nil
+    }
+
+    /// SHA-256 (hex) of the model identity and the full request in canonical JSON.
+    public static func key(identity: ModelIdentity, request: GenerationRequest) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let body = (try? encoder.encode(request)) ?? Data()
+        return sha256Hex(Data(identity.canonical.utf8) + Data([0]) + body)
+    }
+
+    public static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// SHA-256 (hex) of a file, read in 4 MiB blocks.
+    public static func fileDigest(path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ProctorError.fileNotFound(path) }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let block = try handle.read(upToCount: 4 << 20), !block.isEmpty { hasher.update(data: block) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
