@@ -15,6 +15,8 @@ public struct AnnotatedEntry: Sendable, Hashable, Codable {
     public var error: String?
     public var promptTokens: Int?
     public var completionTokens: Int?
+    /// Seconds the answer took; kept in memory for throughput, not written to files (so the
+    /// files of a resumed run equal those of an uninterrupted one).
     public var generationSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
@@ -51,7 +53,6 @@ public struct AnnotatedEntry: Sendable, Hashable, Codable {
         try container.encodeIfPresent(error, forKey: .error)
         try container.encodeIfPresent(promptTokens, forKey: .promptTokens)
         try container.encodeIfPresent(completionTokens, forKey: .completionTokens)
-        try container.encodeIfPresent(generationSeconds, forKey: .generationSeconds)
     }
 
     public var item: InstructionItem {
