@@ -14,10 +14,13 @@ quickstart: release
 		--model local:smollm2-135m-instruct --model local:gemma3-270m \
 		--judge local:smollm2-135m-instruct --out proctor-out/quickstart
 
-## The whole test suite (installs the runtime first: the tests drive the real engine).
+## The whole test suite (installs the runtime first: the tests drive the real engine; starts a
+## local PostgreSQL for the store tests, installing it when missing).
 test: build
 	$(DEBUG_BIN) runtime install
-	$(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	bash scripts/postgres-test-server.sh start
+	export PROCTOR_TEST_POSTGRES_URL=postgres://proctor:proctor@127.0.0.1:$${PROCTOR_PG_PORT:-54329}/proctor_test; \
+		$(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 build:
 	$(SWIFT) build --product proctor

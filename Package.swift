@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "ProctorLlama", targets: ["ProctorLlama"]),
         .library(name: "ProctorOpenAI", targets: ["ProctorOpenAI"]),
         .library(name: "ProctorSQLite", targets: ["ProctorSQLite"]),
+        .library(name: "ProctorPostgres", targets: ["ProctorPostgres"]),
         .library(name: "ProctorTesting", targets: ["ProctorTesting"]),
     ],
     dependencies: [
@@ -19,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.25.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
     ],
     targets: [
         // Sendable value types and protocols; no I/O adapters.
@@ -30,6 +32,15 @@ let package = Package(
         ),
         // The default result store: SQLite through GRDB.
         .target(name: "ProctorSQLite", dependencies: ["ProctorCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The shared result store for teams: PostgreSQL through postgres-nio's connection pool.
+        .target(
+            name: "ProctorPostgres",
+            dependencies: [
+                "ProctorCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         // In-process llama.cpp, loaded at run time so `swift build` needs no runtime.
         .target(
             name: "ProctorLlama",
@@ -59,17 +70,28 @@ let package = Package(
         .executableTarget(
             name: "ProctorCLI",
             dependencies: [
-                "ProctorCore", "ProctorLlama", "ProctorOpenAI", "ProctorSQLite",
+                "ProctorCore", "ProctorLlama", "ProctorOpenAI", "ProctorSQLite", "ProctorPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A scripted OpenAI-compatible server as a program, for benchmarks (scripts/bench).
+        .executableTarget(
+            name: "proctor-scripted-server", dependencies: ["ProctorTesting"], path: "Benchmarks/ScriptedServer"),
         .testTarget(
             name: "ProctorCoreTests",
             dependencies: ["ProctorCore", "ProctorTesting", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "ProctorSQLiteTests", dependencies: ["ProctorSQLite", "ProctorCore", "ProctorTesting"]),
+        // The result-store behaviour suite, run against SQLite and PostgreSQL
+        // (PostgreSQL at $PROCTOR_TEST_POSTGRES_URL; `make test` starts a local server).
+        .testTarget(
+            name: "ProctorStoreTests",
+            dependencies: [
+                "ProctorCore", "ProctorSQLite", "ProctorPostgres", "ProctorTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "ProctorLlamaTests", dependencies: ["ProctorLlama", "ProctorCore"]),
         .testTarget(
             name: "ProctorOpenAITests",

@@ -7,7 +7,9 @@ extension BackendFactory {
     /// The identity of a loaded model: the GGUF file's SHA-256 (remembered in the store by
     /// path, size and modification time, so it is computed once) plus engine settings, or the
     /// endpoint and model name of an HTTP model.
-    func identity(of spec: ModelSpec, backend: any ModelBackend, store: any ResultStore) async throws -> ModelIdentity {
+    func identity(
+        of spec: ModelSpec, backend: any ModelBackend, store: (any ResultStore)?
+    ) async throws -> ModelIdentity {
         if let local = backend as? LlamaBackend {
             let path = local.engine.model.path
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -15,11 +17,11 @@ extension BackendFactory {
             let mtime = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             let memo = "sha256|\(path)|\(size)|\(mtime)"
             let digest: String
-            if let known = try await store.memo(memo) {
+            if let known = try await store?.memo(memo) {
                 digest = known
             } else {
                 digest = try RequestFingerprint.fileDigest(path: path)
-                try await store.setMemo(memo, value: digest)
+                try await store?.setMemo(memo, value: digest)
             }
             return ModelIdentity(
                 kind: "gguf", name: local.name, digest: digest,

@@ -60,7 +60,8 @@ struct GenerateCommand: AsyncParsableCommand {
             if showPrompt {
                 Console.error(
                     "prompt tokens \(result.promptTokens), completion tokens \(result.completionTokens), "
-                        + String(format: "%.1f tok/s", Double(result.completionTokens) / max(result.generationSeconds, 1e-9))
+                        + String(
+                            format: "%.1f tok/s", Double(result.completionTokens) / max(result.generationSeconds, 1e-9))
                         + ", finish \(result.finishReason.rawValue)")
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import ProctorCore
 
 struct IFTCommand: AsyncParsableCommand {
@@ -101,11 +102,20 @@ struct IFTCommand: AsyncParsableCommand {
         guard !items.isEmpty else {
             throw ProctorError.invalidArgument("the \(split) part of \(data) holds no items", field: "split")
         }
-        let template = try judgeTemplate.map {
-            try PromptTemplate(contentsOf: $0, required: AlpacaPrompt.judgePlaceholders)
-        } ?? AlpacaPrompt.defaultJudgeTemplate()
+        let template =
+            try judgeTemplate.map {
+                try PromptTemplate(contentsOf: $0, required: AlpacaPrompt.judgePlaceholders)
+            } ?? AlpacaPrompt.defaultJudgeTemplate()
         for spec in models + [judge] { _ = try ModelSpec(parsing: spec) }
-        let store = try storeOptions.open()
+        try await storeOptions.withOptionalStore(logger: logger) { store in
+            try await execute(store: store, items: items, template: template, dataDigest: dataDigest, logger: logger)
+        }
+    }
+
+    private func execute(
+        store: (any ResultStore)?, items: [InstructionItem], template: PromptTemplate, dataDigest: String,
+        logger: Logger
+    ) async throws {
 
         let progress = ConsoleProgress(quiet: quiet)
         let generation = GenerationSettings(maxTokens: maxTokens, temperature: 0, seed: 0)
@@ -118,7 +128,8 @@ struct IFTCommand: AsyncParsableCommand {
             factory.httpConcurrency = concurrency
             let judgeLoaded = try factory.backend(for: judge)
             let loaded = try models.map { try factory.backend(for: $0) }
-            let judgeIdentity = try await factory.identity(of: judgeLoaded.spec, backend: judgeLoaded.backend, store: store)
+            let judgeIdentity = try await factory.identity(
+                of: judgeLoaded.spec, backend: judgeLoaded.backend, store: store)
             var identities: [ModelIdentity] = []
             for (spec, backend) in loaded {
                 identities.append(try await factory.identity(of: spec, backend: backend, store: store))
@@ -129,13 +140,16 @@ struct IFTCommand: AsyncParsableCommand {
                 judgeRetries: judgeRetries, generation: generation, promptStyle: promptStyle)
             let configJSON = try config.json()
             let runID = "ift-" + RequestFingerprint.sha256Hex(Data(configJSON.utf8)).prefix(12)
-            let run = try await store.beginRun(
-                RunRecord(
-                    id: runID, kind: "ift", arguments: Array(CommandLine.arguments.dropFirst()), config: configJSON,
-                    models: models, tasks: [data]))
-            logger.info("run", metadata: ["id": "\(run.id)", "store": "\(store.location)"])
-            func cached(_ backend: any ModelBackend, _ identity: ModelIdentity) -> CachedBackend {
-                CachedBackend(
+            if let store {
+                _ = try await store.beginRun(
+                    RunRecord(
+                        id: runID, kind: "ift", arguments: Array(CommandLine.arguments.dropFirst()),
+                        config: configJSON, models: models, tasks: [data]))
+                logger.info("run", metadata: ["id": "\(runID)", "store": "\(store.location)"])
+            }
+            func cached(_ backend: any ModelBackend, _ identity: ModelIdentity) -> any ModelBackend {
+                guard let store else { return CountingBackend(base: backend, calls: modelCalls) }
+                return CachedBackend(
                     base: backend, identity: identity, store: store, runID: runID, enabled: !storeOptions.noCache,
                     modelCalls: modelCalls)
             }
@@ -149,24 +163,31 @@ struct IFTCommand: AsyncParsableCommand {
                     _ = try EvaluationWriter.writeEntries(evaluation, directory: out, slug: spec.fileSlug)
                     evaluation = await test.judge(evaluation, with: scorer, progress: progress)
                     let path = try EvaluationWriter.writeEntries(evaluation, directory: out, slug: spec.fileSlug)
-                    try await store.saveRecords(
+                    try await store?.saveRecords(
                         runID: runID, group: spec.description,
-                        records: try evaluation.entries.enumerated().map { ($0.offset, try IFTRunConfig.encode($0.element)) })
+                        records: try evaluation.entries.enumerated().map {
+                            ($0.offset, try IFTRunConfig.encode($0.element))
+                        })
                     logger.info("wrote annotated answers", metadata: ["file": "\(path)"])
                     results.append(evaluation)
                 }
             } catch {
-                try? await store.finishRun(id: runID, status: .failed, summary: nil)
+                try? await store?.finishRun(id: runID, status: .failed, summary: nil)
                 throw error
             }
             return (runID, results)
         }
         let summary = IFTSummary(data: data, split: split, items: items.count, judge: judge, evaluations: evaluations)
         try EvaluationWriter.write(summary, to: "\(out)/summary.json")
-        try await store.finishRun(id: runID, status: .finished, summary: try summary.headline())
+        try await store?.finishRun(id: runID, status: .finished, summary: try summary.headline())
         print(summary.table())
         print("Annotated answers and summary.json in \(out)/")
-        print("Run \(runID) in \(store.location): \(modelCalls.value) model calls (the rest answered from the store)")
+        if let store {
+            print(
+                "Run \(runID) in \(store.location): \(modelCalls.value) model calls (the rest answered from the store)")
+        } else {
+            print("\(modelCalls.value) model calls (nothing recorded: --store none)")
+        }
     }
 }
 
@@ -242,7 +263,9 @@ struct IFTSummary: Codable {
     func headline() throws -> String {
         var numbers: [String: [String: Double]] = [:]
         for row in rows {
-            numbers[row.model] = ["mean": row.meanScore ?? .nan, "scored": Double(row.scored), "total": Double(row.total)]
+            numbers[row.model] = [
+                "mean": row.meanScore ?? .nan, "scored": Double(row.scored), "total": Double(row.total),
+            ]
         }
         return try IFTRunConfig.encode(numbers.mapValues { $0.filter { !$0.value.isNaN } })
     }
@@ -267,7 +290,10 @@ struct IFTSummary: Codable {
             notes.append(
                 "\(row.model): \(row.lenient) read leniently, \(row.unparsed) unparsed, \(row.errors) failed")
         }
-        return (["Instruction-following test: \(items) items of \(data) (\(split)), judged by \(judge)", "",
-            table.render()] + (notes.isEmpty ? [] : [""] + notes)).joined(separator: "\n")
+        return
+            ([
+                "Instruction-following test: \(items) items of \(data) (\(split)), judged by \(judge)", "",
+                table.render(),
+            ] + (notes.isEmpty ? [] : [""] + notes)).joined(separator: "\n")
     }
 }

@@ -8,8 +8,13 @@ struct RunsCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
-        let store = try storeOptions.open()
+        try await storeOptions.withStore(logger: logging.makeLogger(label: "proctor.store")) { try await execute($0) }
+    }
+
+    func execute(_ store: any ResultStore) async throws {
         let runs = try await store.runs()
         guard !runs.isEmpty else {
             print("No runs in \(store.location) yet.")
@@ -39,8 +44,13 @@ struct ShowCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
-        let store = try storeOptions.open()
+        try await storeOptions.withStore(logger: logging.makeLogger(label: "proctor.store")) { try await execute($0) }
+    }
+
+    func execute(_ store: any ResultStore) async throws {
         let record = try await store.run(id: run)
         print("Run \(record.id) (\(record.kind), \(record.status.rawValue))")
         print("  started   \(RunFormatting.date(record.startedAt))")
@@ -58,9 +68,9 @@ struct ShowCommand: AsyncParsableCommand {
         print("\nLowest-scoring items:")
         for (group, entry) in entries.sorted(by: { ($0.1.score ?? -1) < ($1.1.score ?? -1) }).prefix(worst) {
             print("- [\(group)] #\(entry.index) score \(entry.score.map(String.init) ?? "unscored")")
-            print("    instruction: \(entry.instruction.prefix(160))")
-            print("    reference:   \(entry.output.prefix(160))")
-            print("    answer:      \((entry.modelResponse ?? entry.error ?? "").prefix(160))")
+            print("    instruction: \(RunFormatting.oneLine(entry.instruction))")
+            print("    reference:   \(RunFormatting.oneLine(entry.output))")
+            print("    answer:      \(RunFormatting.oneLine(entry.modelResponse ?? entry.error ?? ""))")
         }
     }
 }
@@ -79,8 +89,13 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
-        let store = try storeOptions.open()
+        try await storeOptions.withStore(logger: logging.makeLogger(label: "proctor.store")) { try await execute($0) }
+    }
+
+    func execute(_ store: any ResultStore) async throws {
         let record = try await store.run(id: run)
         let records = try await store.records(runID: record.id)
         let rows: [[String: Any]] = records.compactMap { record in
@@ -118,8 +133,13 @@ struct RemoveCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
-        let store = try storeOptions.open()
+        try await storeOptions.withStore(logger: logging.makeLogger(label: "proctor.store")) { try await execute($0) }
+    }
+
+    func execute(_ store: any ResultStore) async throws {
         let record = try await store.run(id: run)
         try await store.deleteRun(id: record.id)
         print("Deleted run \(record.id).")
@@ -136,8 +156,13 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
-        let store = try storeOptions.open()
+        try await storeOptions.withStore(logger: logging.makeLogger(label: "proctor.store")) { try await execute($0) }
+    }
+
+    func execute(_ store: any ResultStore) async throws {
         let record = try await store.run(id: run)
         var arguments = record.arguments
         if storeOptions.location != nil && !arguments.contains("--store") {
@@ -162,8 +187,13 @@ struct CacheCommand: AsyncParsableCommand {
 
         @OptionGroup var storeOptions: StoreOptions
 
+        @OptionGroup var logging: LoggingOptions
+
         func run() async throws {
-            let store = try storeOptions.open()
+            try await storeOptions.withStore(logger: logging.makeLogger(label: "proctor.store")) { try await execute($0) }
+        }
+
+        func execute(_ store: any ResultStore) async throws {
             let stats = try await store.cacheStatistics()
             let lookups = stats.hits + stats.misses
             print("Store \(store.location)")
@@ -191,6 +221,12 @@ enum RunFormatting {
             let mean = numbers["mean"].map { String(format: "%.1f", $0) } ?? "n/a"
             return "\(model) \(mean) (\(Int(numbers["scored"] ?? 0))/\(Int(numbers["total"] ?? 0)))"
         }.joined(separator: "; ")
+    }
+
+    /// The start of a text on one line, newlines shown as ⏎.
+    static func oneLine(_ text: String, limit: Int = 160) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ⏎ ")
+        return flat.count > limit ? String(flat.prefix(limit)) + "…" : flat
     }
 
     static func csvField(_ value: Any?) -> String {

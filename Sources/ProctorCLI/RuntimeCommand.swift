@@ -12,7 +12,8 @@ struct RuntimeCommand: AsyncParsableCommand {
 
     struct Install: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Install llama.cpp (llama-cpp-python \(LlamaRuntime.llamaCppPythonVersion)), SmolLM2-135M-Instruct "
+            abstract:
+                "Install llama.cpp (llama-cpp-python \(LlamaRuntime.llamaCppPythonVersion)), SmolLM2-135M-Instruct "
                 + "and Gemma-3-270M into .proctor-runtime/ (idempotent).",
             discussion: """
                 Creates a Python virtual environment inside the runtime folder, lets pip compile llama.cpp \
@@ -29,8 +30,11 @@ struct RuntimeCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = LlamaRuntime.discover()
-            let (paths, changed) = try runtime.install(force: force, logger: logging.makeLogger(label: "proctor.runtime"))
-            print(changed ? "Runtime installed in \(runtime.directory)" : "Runtime already installed in \(runtime.directory)")
+            let (paths, changed) = try runtime.install(
+                force: force, logger: logging.makeLogger(label: "proctor.runtime"))
+            print(
+                changed
+                    ? "Runtime installed in \(runtime.directory)" : "Runtime already installed in \(runtime.directory)")
             RuntimeCommand.describe(paths)
         }
     }
@@ -57,8 +61,9 @@ struct RuntimeCommand: AsyncParsableCommand {
         print("  Python             \(paths.python)")
         for (name, path) in paths.models.sorted(by: { $0.key < $1.key }) {
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            print("  local:\(name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(path) "
-                + "(\(size / 1_000_000) MB)")
+            print(
+                "  local:\(name.padding(toLength: 22, withPad: " ", startingAt: 0)) \(path) "
+                    + "(\(size / 1_000_000) MB)")
         }
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import ProctorCore
+import Logging
+import ProctorPostgres
 import ProctorSQLite
 
 /// Where results live, shared by every command that reads or writes runs.
@@ -8,7 +10,8 @@ struct StoreOptions: ParsableArguments {
     @Option(
         name: .customLong("store"),
         help: ArgumentHelp(
-            "Result store: an SQLite file path (default .proctor/results.sqlite, or $PROCTOR_STORE).",
+            "Result store: an SQLite file path (default .proctor/results.sqlite, or $PROCTOR_STORE); "
+                + "`none` records nothing and caches nothing.",
             valueName: "path"))
     var location: String?
 
@@ -19,13 +22,35 @@ struct StoreOptions: ParsableArguments {
         location ?? ProcessInfo.processInfo.environment["PROCTOR_STORE"] ?? ".proctor/results.sqlite"
     }
 
-    func open() throws -> any ResultStore {
+    /// Whether `--store none` turned recording off.
+    var isDisabled: Bool { resolvedLocation == "none" }
+
+    var isPostgres: Bool {
+        resolvedLocation.hasPrefix("postgres://") || resolvedLocation.hasPrefix("postgresql://")
+    }
+
+    /// Opens the store for the duration of `body` (a PostgreSQL pool runs only inside it).
+    func withStore<T>(
+        logger: Logger, isolation: isolated (any Actor)? = #isolation, _ body: (any ResultStore) async throws -> T
+    ) async throws -> T {
         let location = resolvedLocation
-        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            throw ProctorError.storeUnavailable(
-                ModelSpecRedaction.redact(location), detail: "PostgreSQL stores are not available in this build yet")
+        if location == "none" {
+            throw ProctorError.invalidArgument(
+                "this command needs a result store; `--store none` has none", field: "store")
         }
-        return try SQLiteStore(path: location)
+        if isPostgres {
+            return try await PostgresStore.withStore(url: location, logger: logger) { try await body($0) }
+        }
+        return try await body(try SQLiteStore(path: location))
+    }
+
+    /// Like `withStore`, with nil for `--store none`.
+    func withOptionalStore<T>(
+        logger: Logger, isolation: isolated (any Actor)? = #isolation,
+        _ body: ((any ResultStore)?) async throws -> T
+    ) async throws -> T {
+        if isDisabled { return try await body(nil) }
+        return try await withStore(logger: logger) { try await body($0) }
     }
 }
 

@@ -91,3 +91,23 @@ public struct CachedBackend: ModelBackend {
         return try await base.generate(request)
     }
 }
+
+/// A `ModelBackend` that only counts the calls that pass through it (runs without a store).
+public struct CountingBackend: ModelBackend {
+    public let base: any ModelBackend
+    public let calls: CallCounter
+
+    public init(base: any ModelBackend, calls: CallCounter) {
+        self.base = base
+        self.calls = calls
+    }
+
+    public var name: String { base.name }
+    public var defaultPromptStyle: PromptStyle { base.defaultPromptStyle }
+    public var maxConcurrency: Int { base.maxConcurrency }
+
+    public func generate(_ request: GenerationRequest) async throws -> GenerationResult {
+        calls.increment()
+        return try await base.generate(request)
+    }
+}

@@ -77,7 +77,9 @@ public struct ScoreJudge: Judge {
             let result = try await backend.generate(GenerationRequest(prompt: prompt, settings: settings))
             promptTokens += result.promptTokens
             completionTokens += result.completionTokens
-            let reply = attempt > 0 && style == .chat ? Self.prefill + " " + result.text.trimmingCharacters(in: .whitespaces) : result.text
+            let reply =
+                attempt > 0 && style == .chat
+                ? Self.prefill + " " + result.text.trimmingCharacters(in: .whitespaces) : result.text
             replies.append(reply)
             let (score, status) = parser.parse(reply, context: material)
             if let score {

@@ -14,7 +14,9 @@ public struct ModelIdentity: Sendable, Hashable, Codable {
     /// Settings that can change outputs (engine version, batch size, server fingerprint).
     public var settings: [String: String]
 
-    public init(kind: String, name: String, digest: String = "", endpoint: String? = nil, settings: [String: String] = [:]) {
+    public init(
+        kind: String, name: String, digest: String = "", endpoint: String? = nil, settings: [String: String] = [:]
+    ) {
         self.kind = kind
         self.name = name
         self.digest = digest

@@ -104,7 +104,8 @@ public struct ProctorError: Error, Sendable, Equatable, CustomStringConvertible 
         ProctorError(.invalidJSON, "invalid JSON: \(detail)", file: file, line: line)
     }
 
-    public static func missingField(_ field: String, file: String, line: Int? = nil, index: Int? = nil) -> ProctorError {
+    public static func missingField(_ field: String, file: String, line: Int? = nil, index: Int? = nil) -> ProctorError
+    {
         let entry = index.map { "entry \($0): " } ?? ""
         return ProctorError(.missingField, "\(entry)missing field '\(field)'", file: file, line: line, field: field)
     }

@@ -50,7 +50,9 @@ public struct StoredResponse: Sendable, Hashable, Codable {
     public var result: GenerationResult
     public var createdAt: Date
 
-    public init(key: String, model: String, request: GenerationRequest, result: GenerationResult, createdAt: Date = Date()) {
+    public init(
+        key: String, model: String, request: GenerationRequest, result: GenerationResult, createdAt: Date = Date()
+    ) {
         self.key = key
         self.model = model
         self.request = request

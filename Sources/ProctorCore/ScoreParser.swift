@@ -93,21 +93,25 @@ public struct ScoreParser: Sendable, Hashable {
             let start = index
             while index < text.endIndex, text[index].isASCII, text[index].isNumber { index = text.index(after: index) }
             let previous = start > text.startIndex ? text[text.index(before: start)] : " "
-            let isDecimalTail = previous == "." && start > text.index(after: text.startIndex)
+            let isDecimalTail =
+                previous == "." && start > text.index(after: text.startIndex)
                 && text[text.index(start, offsetBy: -2)].isNumber
             let next = index < text.endIndex ? text[index] : " "
-            let afterNext = index < text.endIndex && text.index(after: index) < text.endIndex
+            let afterNext =
+                index < text.endIndex && text.index(after: index) < text.endIndex
                 ? text[text.index(after: index)] : " "
             let isDecimalHead = next == "." && afterNext.isNumber
             // Skip decimals, denominators ("8.5/10") and long digit runs (years, ids).
             if isDecimalTail || isDecimalHead || previous == "/" || text.distance(from: start, to: index) > 4 {
                 continue
             }
-            let listBefore = text[..<start].suffix(3).contains(",")
+            let listBefore =
+                text[..<start].suffix(3).contains(",")
                 && text[..<start].suffix(4).contains(where: \.isNumber)
             let listAfter = next == "," && text[index...].dropFirst().prefix(3).contains(where: \.isNumber)
             found.append(
-                Number(value: Int(text[start..<index]) ?? -1, start: start, end: index, inList: listBefore || listAfter))
+                Number(value: Int(text[start..<index]) ?? -1, start: start, end: index, inList: listBefore || listAfter)
+            )
         }
         return found
     }

@@ -57,7 +57,8 @@ enum ChildProcess {
         if capture { close(pipeEnds[1]) }
         guard spawned == 0 else {
             if capture { close(pipeEnds[0]) }
-            throw ProctorError.runtimeInstallFailed("cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
+            throw ProctorError.runtimeInstallFailed(
+                "cannot start \(arguments[0]): \(String(cString: strerror(spawned)))")
         }
         var output = Data()
         if capture {

@@ -32,7 +32,8 @@ final class LlamaContext {
         let status = library.decode(handle, tokens, positions, sequences, flags, Int32(tokens.count))
         guard status == 0 else {
             throw ProctorError.engineFailure(
-                status == 1 ? "no room in the KV cache (context of \(contextLength) tokens is full)"
+                status == 1
+                    ? "no room in the KV cache (context of \(contextLength) tokens is full)"
                     : "llama_decode failed with status \(status)")
         }
     }

@@ -47,7 +47,8 @@ public final class LlamaModel: @unchecked Sendable {
         chatTemplate = library.chatTemplate(handle).map { String(cString: $0) }
         var buffer = [CChar](repeating: 0, count: 256)
         let count = library.modelDesc(handle, &buffer, Int32(buffer.count))
-        summary = count > 0 ? String(decoding: buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
+        summary =
+            count > 0 ? String(decoding: buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
     }
 
     deinit { library.modelFree(handle) }
@@ -57,7 +58,8 @@ public final class LlamaModel: @unchecked Sendable {
         var buffer = [CChar](repeating: 0, count: 512)
         let count = key.withCString { library.modelMeta(handle, $0, &buffer, Int32(buffer.count)) }
         guard count >= 0 else { return nil }
-        return String(decoding: buffer.prefix(min(Int(count), buffer.count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(
+            decoding: buffer.prefix(min(Int(count), buffer.count)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Token ids of `text`. `addSpecial` adds BOS when the model wants it; `parseSpecial`

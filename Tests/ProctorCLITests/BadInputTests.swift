@@ -7,7 +7,9 @@ import Testing
 struct BadInputTests {
     let demo = "Examples/demo/ift-demo.json"
 
-    func expectOneLineError(_ arguments: [String], contains needles: [String], environment: [String: String] = [:])
+    func expectOneLineError(
+        _ arguments: [String], contains needles: [String], environment: [String: String] = [:]
+    )
         async throws
     {
         let output = try await CLIRunner.run(arguments, environment: environment)
@@ -20,8 +22,10 @@ struct BadInputTests {
 
     @Test func missingDataFile() async throws {
         try await expectOneLineError(
-            ["ift", "--data", "/nonexistent/data.json", "--model", "local:smollm2-135m-instruct", "--judge",
-             "local:smollm2-135m-instruct"],
+            [
+                "ift", "--data", "/nonexistent/data.json", "--model", "local:smollm2-135m-instruct", "--judge",
+                "local:smollm2-135m-instruct",
+            ],
             contains: ["/nonexistent/data.json", "not found"])
     }
 
@@ -31,7 +35,10 @@ struct BadInputTests {
         try "[\n {\"instruction\": \"a\", \"output\": \"b\"},\n {\"instruction\" \"c\"}\n]".write(
             toFile: path, atomically: true, encoding: .utf8)
         try await expectOneLineError(
-            ["ift", "--data", path, "--model", "local:smollm2-135m-instruct", "--judge", "local:smollm2-135m-instruct"],
+            [
+                "ift", "--data", path, "--model", "local:smollm2-135m-instruct", "--judge",
+                "local:smollm2-135m-instruct",
+            ],
             contains: ["\(path):3:", "invalid JSON"])
     }
 
@@ -41,8 +48,10 @@ struct BadInputTests {
         try "[\n {\"instruction\": \"a\", \"output\": \"b\"},\n {\"instruction\": \"c\", \"input\": \"\"}\n]".write(
             toFile: path, atomically: true, encoding: .utf8)
         try await expectOneLineError(
-            ["ift", "--data", path, "--split", "all", "--model", "local:smollm2-135m-instruct", "--judge",
-             "local:smollm2-135m-instruct"],
+            [
+                "ift", "--data", path, "--split", "all", "--model", "local:smollm2-135m-instruct", "--judge",
+                "local:smollm2-135m-instruct",
+            ],
             contains: ["\(path):3:", "entry 1", "'output'"])
     }
 
@@ -66,7 +75,10 @@ struct BadInputTests {
 
     @Test func runtimeNotInstalledNamesTheInstallCommand() async throws {
         try await expectOneLineError(
-            ["ift", "--data", demo, "--model", "local:smollm2-135m-instruct", "--judge", "local:smollm2-135m-instruct"],
+            [
+                "ift", "--data", demo, "--model", "local:smollm2-135m-instruct", "--judge",
+                "local:smollm2-135m-instruct",
+            ],
             contains: ["proctor runtime install"], environment: ["PROCTOR_RUNTIME_DIR": "/nonexistent/runtime"])
     }
 
@@ -75,8 +87,11 @@ struct BadInputTests {
         let template = "\(folder)/judge.txt"
         try "Score {{response}} please.".write(toFile: template, atomically: true, encoding: .utf8)
         try await expectOneLineError(
-            ["ift", "--data", demo, "--model", "local:smollm2-135m-instruct", "--judge", "local:smollm2-135m-instruct",
-             "--judge-template", template],
+            [
+                "ift", "--data", demo, "--model", "local:smollm2-135m-instruct", "--judge",
+                "local:smollm2-135m-instruct",
+                "--judge-template", template,
+            ],
             contains: [template, "{{input}}"])
     }
 

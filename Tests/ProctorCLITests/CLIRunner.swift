@@ -57,3 +57,17 @@ struct CLIRunner {
         return path
     }
 }
+
+extension CLIRunner {
+    /// Starts the binary without waiting; output is discarded (for kill tests).
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: checkout)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}

@@ -18,18 +18,25 @@ struct StoreCacheTests {
 
     func data(items: Int) throws -> String {
         let folder = try CLIRunner.temporaryFolder()
-        let entries = (0..<items).map { "{\"instruction\": \"Question \($0)?\", \"input\": \"\", \"output\": \"A\($0)\"}" }
+        let entries = (0..<items).map {
+            "{\"instruction\": \"Question \($0)?\", \"input\": \"\", \"output\": \"A\($0)\"}"
+        }
         let path = "\(folder)/data.json"
         try ("[\n" + entries.joined(separator: ",\n") + "\n]\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
-    func ift(_ server: ScriptedOpenAIServer, data: String, store: String, out: String, extra: [String] = [])
+    func ift(
+        _ server: ScriptedOpenAIServer, data: String, store: String, out: String, extra: [String] = []
+    )
         async throws -> CLIRunner.Output
     {
         try await CLIRunner.run(
-            ["ift", "--data", data, "--split", "all", "--model", "\(server.baseURL)#m", "--judge", "\(server.baseURL)#j",
-             "--store", store, "--out", out, "--quiet", "--concurrency", "4"] + extra)
+            [
+                "ift", "--data", data, "--split", "all", "--model", "\(server.baseURL)#m", "--judge",
+                "\(server.baseURL)#j",
+                "--store", store, "--out", out, "--quiet", "--concurrency", "4",
+            ] + extra)
     }
 
     @Test func reRunningAFinishedRunMakesNoModelCalls() async throws {
@@ -69,7 +76,8 @@ struct StoreCacheTests {
             #expect(first.status == 0, "\(first.stderr)")
             let before = server.requestCount
             let second = try await ift(
-                server, data: data, store: "\(folder)/s.sqlite", out: "\(folder)/b", extra: ["--judge-template", template])
+                server, data: data, store: "\(folder)/s.sqlite", out: "\(folder)/b",
+                extra: ["--judge-template", template])
             #expect(second.status == 0, "\(second.stderr)")
             let newRequests = server.requests.dropFirst(before)
             #expect(newRequests.count == 10)
@@ -100,7 +108,8 @@ struct StoreCacheTests {
             async let b = ift(server, data: data, store: "\(folder)/s.sqlite", out: "\(folder)/b")
             let (first, second) = try await (a, b)
             #expect(first.status == 0, "\(first.stderr)")
-            #expect(second.status == 0, "\(second.stderr)")
+            #expect(second.status == 0, "second: \(second.stderr)")
+            #expect(first.status == 0, "first: \(first.stderr)")
             let bodies = server.requests.map(\.bodyString)
             #expect(bodies.count == Set(bodies).count, "a request was sent twice")
             #expect(bodies.count == 80)

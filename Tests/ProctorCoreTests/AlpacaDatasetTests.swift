@@ -30,7 +30,8 @@ func fixture(_ name: String, _ text: String) throws -> String {
 
     @Test func loadsJSONL() throws {
         let path = try fixture(
-            "data.jsonl", "{\"instruction\": \"a\", \"output\": \"b\"}\n\n{\"instruction\": \"c\", \"output\": \"d\"}\n")
+            "data.jsonl", "{\"instruction\": \"a\", \"output\": \"b\"}\n\n{\"instruction\": \"c\", \"output\": \"d\"}\n"
+        )
         let items = try AlpacaDataset(path: path).load()
         #expect(items.map(\.instruction) == ["a", "c"])
         #expect(items.map(\.sourceIndex) == [0, 1])
@@ -44,7 +45,8 @@ func fixture(_ name: String, _ text: String) throws -> String {
 
     @Test func invalidJSONNamesTheLine() throws {
         let path = try fixture(
-            "bad.json", "[\n  {\"instruction\": \"a\", \"output\": \"b\"},\n  {\"instruction\": \"c\",, \"output\": 1}\n]")
+            "bad.json",
+            "[\n  {\"instruction\": \"a\", \"output\": \"b\"},\n  {\"instruction\": \"c\",, \"output\": 1}\n]")
         let error = #expect(throws: ProctorError.self) { try AlpacaDataset(path: path).load() }
         #expect(error == .invalidJSON)
         #expect(error?.line == 3)
@@ -72,7 +74,8 @@ func fixture(_ name: String, _ text: String) throws -> String {
     }
 
     @Test func entryWithoutOutputInJSONL() throws {
-        let path = try fixture("missing.jsonl", "{\"instruction\": \"a\", \"output\": \"b\"}\n{\"instruction\": \"c\"}\n")
+        let path = try fixture(
+            "missing.jsonl", "{\"instruction\": \"a\", \"output\": \"b\"}\n{\"instruction\": \"c\"}\n")
         let error = #expect(throws: ProctorError.self) { try AlpacaDataset(path: path).load() }
         #expect(error?.field == "output")
         #expect(error?.line == 2)

@@ -26,7 +26,8 @@ import Testing
         }
         let test = InstructionTest(logger: logger)
         var evaluation = await test.generate(items: items, spec: "m", backend: model, progress: SilentProgress())
-        evaluation = await test.judge(evaluation, with: ScoreJudge(backend: judge, maxReasks: 1), progress: SilentProgress())
+        evaluation = await test.judge(
+            evaluation, with: ScoreJudge(backend: judge, maxReasks: 1), progress: SilentProgress())
 
         #expect(evaluation.entries.map(\.index) == Array(100..<108))
         #expect(evaluation.entries.map(\.instruction) == items.map(\.instruction))

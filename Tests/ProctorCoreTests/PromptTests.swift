@@ -7,7 +7,8 @@ import Testing
         #expect(
             AlpacaPrompt.generationPrompt(withInput)
                 == "Below is an instruction that describes a task. Write a response that appropriately completes "
-                + "the request.\n\n### Instruction:\nConvert to passive.\n\n### Input:\nThe cat ate.\n\n### Response:\n")
+                + "the request.\n\n### Instruction:\nConvert to passive.\n\n### Input:\nThe cat ate.\n\n### Response:\n"
+        )
         let noInput = InstructionItem(instruction: "Name a colour.", output: "Red.")
         #expect(!AlpacaPrompt.formatInput(noInput).contains("### Input"))
     }

@@ -1,4 +1,5 @@
 import ProctorCore
+import Synchronization
 import Testing
 
 @Suite struct StatisticsTests {
@@ -47,11 +48,13 @@ import Testing
     }
 }
 
-import Synchronization
-
 final class InFlightTracker: Sendable {
     private let state = Mutex((current: 0, maximum: 0))
-    func enter() { state.withLock { $0.current += 1; $0.maximum = max($0.maximum, $0.current) } }
+    func enter() {
+        state.withLock {
+            $0.current += 1; $0.maximum = max($0.maximum, $0.current)
+        }
+    }
     func leave() { state.withLock { $0.current -= 1 } }
     var maximum: Int { state.withLock { $0.maximum } }
 }
