@@ -24,7 +24,8 @@ struct RunsCommand: AsyncParsableCommand {
         for run in runs {
             table.rows.append([
                 run.id, RunFormatting.date(run.startedAt), run.kind, run.models.joined(separator: ", "),
-                run.tasks.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "), run.status.rawValue,
+                run.tasks.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "),
+                run.status.rawValue,
                 RunFormatting.headline(run.summary),
             ])
         }
@@ -111,11 +112,16 @@ struct ExportCommand: AsyncParsableCommand {
             print(String(decoding: data, as: UTF8.self))
         case .jsonl:
             for row in rows {
-                print(String(decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self))
+                print(
+                    String(
+                        decoding: try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]), as: UTF8.self
+                    ))
             }
         case .csv:
-            let columns = ["model", "index", "instruction", "input", "output", "model_response", "score",
-                "parse_status", "judge_reply", "error"]
+            let columns = [
+                "model", "index", "instruction", "input", "output", "model_response", "score",
+                "parse_status", "judge_reply", "error",
+            ]
             print(columns.joined(separator: ","))
             for row in rows {
                 print(columns.map { RunFormatting.csvField(row[$0]) }.joined(separator: ","))
@@ -190,7 +196,9 @@ struct CacheCommand: AsyncParsableCommand {
         @OptionGroup var logging: LoggingOptions
 
         func run() async throws {
-            try await storeOptions.withStore(logger: logging.makeLogger(label: "proctor.store")) { try await execute($0) }
+            try await storeOptions.withStore(logger: logging.makeLogger(label: "proctor.store")) {
+                try await execute($0)
+            }
         }
 
         func execute(_ store: any ResultStore) async throws {
@@ -199,7 +207,9 @@ struct CacheCommand: AsyncParsableCommand {
             print("Store \(store.location)")
             print("  stored answers  \(stats.entries)")
             print("  lookups         \(lookups)")
-            print("  hits            \(stats.hits)" + (lookups > 0 ? String(format: " (%.1f%%)", 100.0 * Double(stats.hits) / Double(lookups)) : ""))
+            print(
+                "  hits            \(stats.hits)"
+                    + (lookups > 0 ? String(format: " (%.1f%%)", 100.0 * Double(stats.hits) / Double(lookups)) : ""))
             print("  misses          \(stats.misses)")
         }
     }

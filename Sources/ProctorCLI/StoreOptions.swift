@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import ProctorCore
 import Logging
+import ProctorCore
 import ProctorPostgres
 import ProctorSQLite
 

@@ -24,10 +24,12 @@ public struct ModelIdentity: Sendable, Hashable, Codable {
         self.settings = settings
     }
 
-    /// A canonical text form; equal identities give equal text.
+    /// A canonical text form; equal identities give equal text. A model with a file digest is
+    /// known by its content: the same file under another name is the same model.
     public var canonical: String {
         let pairs = settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
-        return "\(kind)|\(name)|\(digest)|\(endpoint ?? "")|\(pairs)"
+        let label = digest.isEmpty ? name : ""
+        return "\(kind)|\(label)|\(digest)|\(endpoint ?? "")|\(pairs)"
     }
 }
 

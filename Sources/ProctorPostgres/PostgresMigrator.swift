@@ -10,7 +10,9 @@ struct PostgresMigrator {
     let logger: Logger
 
     /// Every table of schema version 1, in creation order.
-    static let tables = ["proctor_meta", "runs", "responses", "run_responses", "records", "claims", "memos", "counters"]
+    static let tables = [
+        "proctor_meta", "runs", "responses", "run_responses", "records", "claims", "memos", "counters",
+    ]
 
     /// The statements that create schema version 1 (each is idempotent).
     static let version1: [String] = [
@@ -56,10 +58,11 @@ struct PostgresMigrator {
         if tables.isEmpty { return true }
         guard tables.contains("proctor_meta") else {
             let place = target.schema.map { "schema '\($0)'" } ?? "the database's default schema"
+            let hint = target.schema == nil ? "add ?schema=NAME to the address" : "use another ?schema=NAME"
             throw ProctorError.notAProctorStore(
                 target.redacted,
                 detail: "\(place) holds tables (\(tables.sorted().prefix(3).joined(separator: ", "))) "
-                    + "but no Proctor schema; add ?schema=NAME to the address to keep Proctor's tables apart")
+                    + "but no Proctor schema; \(hint) to keep Proctor's tables apart")
         }
         let version = try await schemaVersion()
         if version > PostgresStore.schemaVersion {

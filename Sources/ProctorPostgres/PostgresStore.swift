@@ -44,10 +44,13 @@ public final class PostgresStore: ResultStore {
     ) async throws -> T {
         let target = try PostgresURL(url)
         try await prepare(target, logger: logger, connectTimeout: connectTimeout)
+        // The pool logs connections cancelled at shutdown as failures (info); keep them for debugging.
+        var poolLogger = logger
+        if poolLogger.logLevel > .debug { poolLogger.logLevel = max(poolLogger.logLevel, .notice) }
         let client = PostgresClient(
             configuration: target.clientConfiguration(
                 connectTimeout: connectTimeout, maximumConnections: max(1, maximumConnections)),
-            backgroundLogger: logger)
+            backgroundLogger: poolLogger)
         let store = PostgresStore(client: client, target: target, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self, isolation: isolation) { group in
             // Wait until the pool runs, so the first query does not find it idle (and warn).
@@ -56,8 +59,9 @@ public final class PostgresStore: ResultStore {
                 signal.finish()
                 await client.run()
             }
-            for await _ in started {}
             defer { group.cancelAll() }
+            for await _ in started {}
+            try await Task.sleep(nanoseconds: 1_000_000)  // the child's next step is marking the pool running
             return try await body(store)
         }
     }
@@ -104,9 +108,7 @@ public final class PostgresStore: ResultStore {
 
     /// Connects and runs `SELECT 1`, giving up after `timeout` seconds (also when the server
     /// accepts the TCP connection but never answers).
-    static func connect(_ target: PostgresURL, logger: Logger, timeout: TimeInterval) async throws
-        -> PostgresConnection
-    {
+    static func connect(_ target: PostgresURL, logger: Logger, timeout: Double) async throws -> PostgresConnection {
         let configuration: PostgresConnection.Configuration
         do {
             configuration = try target.connectionConfiguration(connectTimeout: timeout)

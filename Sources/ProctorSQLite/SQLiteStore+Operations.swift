@@ -83,7 +83,7 @@ extension SQLiteStore {
     }
 
     public func recordLookup(hit: Bool) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "UPDATE counters SET value = value + 1 WHERE name = ?", arguments: [hit ? "hits" : "misses"])
         }
@@ -92,7 +92,7 @@ extension SQLiteStore {
     public func saveResponse(_ response: StoredResponse, runID: String?) async throws {
         let request = try Self.json(response.request)
         let result = try Self.json(response.result)
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO responses (key, model, request, result, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [response.key, response.model, request, result, response.createdAt.timeIntervalSince1970])
@@ -116,7 +116,7 @@ extension SQLiteStore {
 
     public func claim(key: String, owner: String) async throws -> Bool {
         let now = Date().timeIntervalSince1970
-        return try await pool.write { db in
+        return try await writer.write { db in
             if let row = try Row.fetchOne(
                 db, sql: "SELECT owner, claimed_at FROM claims WHERE key = ?", arguments: [key])
             {
@@ -132,7 +132,7 @@ extension SQLiteStore {
     }
 
     public func release(key: String, owner: String) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(sql: "DELETE FROM claims WHERE key = ? AND owner = ?", arguments: [key, owner])
         }
     }

@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
+import ProctorCore
 
 #if canImport(Glibc)
     import Glibc
 #endif
-import ProctorCore
 
 /// The default `ResultStore`: one SQLite file (WAL mode) through GRDB. Several processes may
 /// use one file at once; writes wait for each other (busy timeout) and claims keep two
@@ -14,6 +14,7 @@ public final class SQLiteStore: ResultStore {
     public static let schemaVersion = 1
     public let location: String
     let pool: DatabasePool
+    let writer: WriteBatcher
 
     /// Opens (creating when missing) a store. A file that is not a Proctor database, or one
     /// written by a newer Proctor, is refused before anything is written to it.
@@ -53,6 +54,7 @@ public final class SQLiteStore: ResultStore {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            writer = WriteBatcher(pool: pool)
         } catch {
             throw ProctorError.storeUnavailable(path, detail: "\(error)")
         }

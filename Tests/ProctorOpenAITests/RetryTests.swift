@@ -28,14 +28,15 @@ import Testing
 
     @Test func timeoutThenSuccess() async throws {
         try await withBackend(
-            script: [.delay(1.5, then: .chat(text: "too late")), .chat(text: "on time")],
+            script: [.delay(30, then: .chat(text: "too late")), .chat(text: "on time")],
             configure: { $0.requestTimeout = 0.3 }
         ) { backend, server in
             let start = ContinuousClock.now
             let result = try await backend.generate(chatRequest)
             #expect(result.text == "on time")
             #expect(server.requestCount == 2)
-            #expect(seconds(since: start) < 1.4)
+            // Far below the 30 s the first answer would take: the 0.3 s deadline cut it off.
+            #expect(seconds(since: start) < 10)
         }
     }
 
@@ -102,8 +103,11 @@ import Testing
             let backend = OpenAIBackend(config: config, client: client, logger: .init(label: "proctor.test"))
             let error = await #expect(throws: ProctorError.self) { try await backend.generate(chatRequest) }
             #expect(error?.isTransient == true)
-            #expect(error == .httpTransport)
-            #expect(error?.description.lowercased().contains("refused") == true)
+            // async-http-client retries a refused connect inside the call's deadline, so on a
+            // loaded machine the deadline may come first: either is a clear transient failure.
+            #expect(error == .httpTransport || error == .timeout)
+            if error == .httpTransport { #expect(error?.description.lowercased().contains("refused") == true) }
+            #expect(error?.description.contains(url) == true)
         }
     }
 
