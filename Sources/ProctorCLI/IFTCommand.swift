@@ -208,11 +208,7 @@ struct IFTRunConfig: Codable {
 
     func json() throws -> String { try Self.encode(self) }
 
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    static func encode<T: Encodable>(_ value: T) throws -> String { try CanonicalJSON.encode(value) }
 }
 
 /// The per-model numbers of one IFT run, as printed and as written to summary.json.

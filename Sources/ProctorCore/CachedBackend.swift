@@ -39,9 +39,7 @@ public struct CachedBackend: ModelBackend {
     }
 
     /// This process: host and pid, so a stale claim of a dead process can be recognised.
-    public static var defaultOwner: String {
-        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
-    }
+    public static var defaultOwner: String { ClaimOwner.current }
 
     public var name: String { base.name }
     public var defaultPromptStyle: PromptStyle { base.defaultPromptStyle }
@@ -70,15 +68,16 @@ public struct CachedBackend: ModelBackend {
             }
         }
         do {
-            let result: GenerationResult
+            // Look again under the claim: another process may have answered and released its
+            // claim between our lookup and our claim (the two-process test catches this).
             if let stored = try await store.response(forKey: key) {
-                result = stored.result
-            } else {
-                result = try await callModel(request)
+                try await store.saveResponse(stored, runID: runID, releasingClaimOf: owner)
+                return stored.result
             }
+            let result = try await callModel(request)
             try await store.saveResponse(
-                StoredResponse(key: key, model: identity.name, request: request, result: result), runID: runID)
-            try await store.release(key: key, owner: owner)
+                StoredResponse(key: key, model: identity.name, request: request, result: result), runID: runID,
+                releasingClaimOf: owner)
             return result
         } catch {
             try? await store.release(key: key, owner: owner)

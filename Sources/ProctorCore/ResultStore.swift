@@ -111,10 +111,20 @@ public protocol ResultStore: Sendable {
 
     func cacheStatistics() async throws -> CacheStatistics
 
+    /// Stores an answer and drops this owner's claim on it, in one step where the store can.
+    func saveResponse(_ response: StoredResponse, runID: String?, releasingClaimOf owner: String) async throws
+
     /// Per-item results of a run (annotated entries, per-sample records) as JSON, grouped
     /// (by model, task); saving the same group and index again replaces the record.
     func saveRecords(runID: String, group: String, records: [(index: Int, json: String)]) async throws
     func records(runID: String) async throws -> [(group: String, index: Int, json: String)]
+}
+
+extension ResultStore {
+    public func saveResponse(_ response: StoredResponse, runID: String?, releasingClaimOf owner: String) async throws {
+        try await saveResponse(response, runID: runID)
+        try await release(key: response.key, owner: owner)
+    }
 }
 
 /// Build information.

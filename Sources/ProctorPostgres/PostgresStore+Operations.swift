@@ -153,7 +153,7 @@ extension PostgresStore {
                 for try await row in rows.decode((String, Double).self) { holders.append(row) }
                 guard let current = holders.first else { continue }  // released meanwhile
                 let (holder, claimedAt) = current
-                if Self.isAlive(holder) { return false }
+                if ClaimOwner.isAlive(holder) { return false }
                 // Its process is gone: take over, unless someone else did first.
                 let tookOver = try await count(
                     """

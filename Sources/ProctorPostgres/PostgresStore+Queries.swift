@@ -82,18 +82,5 @@ extension PostgresStore {
         return escaped
     }
 
-    /// A claim's owner is "host:pid"; on this host a dead pid frees the claim at once.
-    static func isAlive(_ owner: String) -> Bool {
-        let parts = owner.split(separator: ":")
-        guard parts.count == 2, String(parts[0]) == ProcessInfo.processInfo.hostName, let pid = Int32(parts[1]) else {
-            return true
-        }
-        return kill(pid, 0) == 0 || errno == EPERM
-    }
-
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    static func json<T: Encodable>(_ value: T) throws -> String { try CanonicalJSON.encode(value) }
 }

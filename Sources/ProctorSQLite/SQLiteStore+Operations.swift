@@ -35,10 +35,11 @@ extension SQLiteStore {
     }
 
     public func finishRun(id: String, status: RunStatus, summary: String?) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "UPDATE runs SET status = ?, finished_at = ?, summary = COALESCE(?, summary) WHERE id = ?",
                 arguments: [status.rawValue, Date().timeIntervalSince1970, summary, id])
+            try self.flushLookups(db)
         }
     }
 
@@ -82,10 +83,35 @@ extension SQLiteStore {
         }
     }
 
+    /// Counted in memory and written with the next answer (or run end): a lookup costs no
+    /// round trip of its own. A killed process may lose the counts since its last write.
     public func recordLookup(hit: Bool) async throws {
+        pendingLookups.withLock { counts in
+            if hit { counts.hits += 1 } else { counts.misses += 1 }
+        }
+    }
+
+    /// Writes the lookups counted in memory; called inside a write transaction.
+    func flushLookups(_ db: Database) throws {
+        let (hits, misses) = pendingLookups.withLock { counts in
+            defer { counts = (0, 0) }
+            return (counts.hits, counts.misses)
+        }
+        if hits > 0 {
+            try db.execute(sql: "UPDATE counters SET value = value + ? WHERE name = 'hits'", arguments: [hits])
+        }
+        if misses > 0 {
+            try db.execute(sql: "UPDATE counters SET value = value + ? WHERE name = 'misses'", arguments: [misses])
+        }
+    }
+
+    public func saveResponse(_ response: StoredResponse, runID: String?, releasingClaimOf owner: String) async throws {
+        let request = try Self.json(response.request)
+        let result = try Self.json(response.result)
         try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE counters SET value = value + 1 WHERE name = ?", arguments: [hit ? "hits" : "misses"])
+            try Self.insert(db, response, request: request, result: result, runID: runID)
+            try db.execute(sql: "DELETE FROM claims WHERE key = ? AND owner = ?", arguments: [response.key, owner])
+            try self.flushLookups(db)
         }
     }
 
@@ -93,24 +119,32 @@ extension SQLiteStore {
         let request = try Self.json(response.request)
         let result = try Self.json(response.result)
         try await writer.write { db in
+            try Self.insert(db, response, request: request, result: result, runID: runID)
+            try self.flushLookups(db)
+        }
+    }
+
+    static func insert(
+        _ db: Database, _ response: StoredResponse, request: String, result: String, runID: String?
+    )
+        throws
+    {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO responses (key, model, request, result, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [response.key, response.model, request, result, response.createdAt.timeIntervalSince1970])
+        // First-use order is the rowid order (INSERT OR IGNORE keeps the first row), which
+        // costs nothing; counting the run's links for each insert made a long run quadratic.
+        if let runID {
             try db.execute(
-                sql: "INSERT OR IGNORE INTO responses (key, model, request, result, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [response.key, response.model, request, result, response.createdAt.timeIntervalSince1970])
-            if let runID {
-                try db.execute(
-                    sql: """
-                        INSERT OR IGNORE INTO run_responses (run_id, key, seq)
-                        VALUES (?, ?, (SELECT COUNT(*) FROM run_responses WHERE run_id = ?))
-                        """,
-                    arguments: [runID, response.key, runID])
-            }
+                sql: "INSERT OR IGNORE INTO run_responses (run_id, key, seq) VALUES (?, ?, 0)",
+                arguments: [runID, response.key])
         }
     }
 
     public func responseKeys(runID: String) async throws -> [String] {
         try await pool.read { db in
             try String.fetchAll(
-                db, sql: "SELECT key FROM run_responses WHERE run_id = ? ORDER BY seq", arguments: [runID])
+                db, sql: "SELECT key FROM run_responses WHERE run_id = ? ORDER BY rowid", arguments: [runID])
         }
     }
 
@@ -122,7 +156,7 @@ extension SQLiteStore {
             {
                 let holder: String = row["owner"]
                 let claimedAt: Double = row["claimed_at"]
-                if holder != owner && now - claimedAt < Self.claimTimeout && Self.isAlive(holder) { return false }
+                if holder != owner && now - claimedAt < Self.claimTimeout && ClaimOwner.isAlive(holder) { return false }
             }
             try db.execute(
                 sql: "INSERT OR REPLACE INTO claims (key, owner, claimed_at) VALUES (?, ?, ?)",
@@ -151,10 +185,11 @@ extension SQLiteStore {
 
     public func cacheStatistics() async throws -> CacheStatistics {
         try await pool.read { db in
+            let pending = self.pendingLookups.withLock { $0 }
             let hits = try Int.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'hits'") ?? 0
             let misses = try Int.fetchOne(db, sql: "SELECT value FROM counters WHERE name = 'misses'") ?? 0
             let entries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM responses") ?? 0
-            return CacheStatistics(hits: hits, misses: misses, entries: entries)
+            return CacheStatistics(hits: hits + pending.hits, misses: misses + pending.misses, entries: entries)
         }
     }
 
@@ -179,20 +214,7 @@ extension SQLiteStore {
 
     // MARK: Helpers
 
-    /// A claim's owner is "host:pid"; on this host a dead pid frees the claim at once.
-    static func isAlive(_ owner: String) -> Bool {
-        let parts = owner.split(separator: ":")
-        guard parts.count == 2, String(parts[0]) == ProcessInfo.processInfo.hostName, let pid = Int32(parts[1]) else {
-            return true
-        }
-        return kill(pid, 0) == 0 || errno == EPERM
-    }
-
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    static func json<T: Encodable>(_ value: T) throws -> String { try CanonicalJSON.encode(value) }
 
     static func decodeRun(_ row: Row) throws -> RunRecord {
         let decoder = JSONDecoder()

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ProctorCore
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -15,6 +16,8 @@ public final class SQLiteStore: ResultStore {
     public let location: String
     let pool: DatabasePool
     let writer: WriteBatcher
+    /// Cache lookups counted since the last write (see `recordLookup`).
+    let pendingLookups = Mutex<(hits: Int, misses: Int)>((0, 0))
 
     /// Opens (creating when missing) a store. A file that is not a Proctor database, or one
     /// written by a newer Proctor, is refused before anything is written to it.
