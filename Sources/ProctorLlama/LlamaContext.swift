@@ -7,6 +7,7 @@ final class LlamaContext {
     let handle: LlamaLibrary.Handle
     let contextLength: Int
     let batchSize: Int
+    private let threadpool: LlamaLibrary.Handle?
     private var library: LlamaLibrary { model.library }
 
     init(model: LlamaModel, contextLength: Int, batchSize: Int, sequences: Int, threads: Int) throws {
@@ -17,11 +18,17 @@ final class LlamaContext {
                 Int32(threads))
         else { throw ProctorError.engineFailure("could not create a context of \(contextLength) tokens") }
         self.handle = handle
+        // Workers that sleep between computations instead of spinning (see the shim).
+        threadpool = model.library.threadpoolNew(Int32(threads), 0)
+        if let threadpool { model.library.attachThreadpool(handle, threadpool) }
         self.contextLength = Int(model.library.nCtx(handle))
         self.batchSize = Int(model.library.nBatch(handle))
     }
 
-    deinit { library.contextFree(handle) }
+    deinit {
+        library.contextFree(handle)
+        if let threadpool { library.threadpoolFree(threadpool) }
+    }
 
     /// Decodes tokens at the given positions of the given sequences. `wantLogits[i]` keeps
     /// the logits of token i; they are read with `logits(at:)` by their index in this call.

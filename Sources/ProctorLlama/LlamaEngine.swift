@@ -4,6 +4,14 @@ import Synchronization
 
 /// Settings of one engine: context size, batch size, threads, parallel sequences.
 public struct LlamaEngineConfig: Sendable, Hashable {
+    /// `PROCTOR_LLAMA_THREADS`, else the number of cores.
+    public static var defaultThreads: Int {
+        if let text = ProcessInfo.processInfo.environment["PROCTOR_LLAMA_THREADS"], let value = Int(text), value > 0 {
+            return value
+        }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }
+
     public var contextLength: Int
     public var batchSize: Int
     public var threads: Int
@@ -11,7 +19,7 @@ public struct LlamaEngineConfig: Sendable, Hashable {
 
     public init(
         contextLength: Int = 4096, batchSize: Int = 512,
-        threads: Int = ProcessInfo.processInfo.activeProcessorCount, sequences: Int = 1
+        threads: Int = LlamaEngineConfig.defaultThreads, sequences: Int = 1
     ) {
         self.contextLength = contextLength
         self.batchSize = batchSize

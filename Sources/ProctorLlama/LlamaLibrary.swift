@@ -40,6 +40,9 @@ final class LlamaLibrary: @unchecked Sendable {
     let tokenToPiece: @convention(c) (Handle, Int32, UnsafeMutablePointer<CChar>, Int32, Int32) -> Int32
     let contextNew: @convention(c) (Handle, Int32, Int32, Int32, Int32, Int32) -> Handle?
     let contextFree: @convention(c) (Handle) -> Void
+    let threadpoolNew: @convention(c) (Int32, Int32) -> Handle?
+    let threadpoolFree: @convention(c) (Handle) -> Void
+    let attachThreadpool: @convention(c) (Handle, Handle) -> Void
     let nCtx: @convention(c) (Handle) -> Int32
     let nBatch: @convention(c) (Handle) -> Int32
     let decode:
@@ -86,6 +89,9 @@ final class LlamaLibrary: @unchecked Sendable {
         tokenToPiece = try symbol("pl_token_to_piece", as: type(of: tokenToPiece))
         contextNew = try symbol("pl_context_new", as: type(of: contextNew))
         contextFree = try symbol("pl_context_free", as: type(of: contextFree))
+        threadpoolNew = try symbol("pl_threadpool_new", as: type(of: threadpoolNew))
+        threadpoolFree = try symbol("pl_threadpool_free", as: type(of: threadpoolFree))
+        attachThreadpool = try symbol("pl_attach_threadpool", as: type(of: attachThreadpool))
         nCtx = try symbol("pl_n_ctx", as: type(of: nCtx))
         nBatch = try symbol("pl_n_batch", as: type(of: nBatch))
         decode = try symbol("pl_decode", as: type(of: decode))

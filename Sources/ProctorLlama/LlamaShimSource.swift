@@ -3,16 +3,17 @@
 /// pointers, so the Swift side never depends on llama.cpp's struct layouts and `swift build`
 /// never needs llama.cpp at all. Bump `abiVersion` with every change to the exported functions.
 enum LlamaShimSource {
-    static let abiVersion: Int32 = 1
+    static let abiVersion: Int32 = 2
 
     static let text = #"""
         #include "llama.h"
+        #include "ggml-cpu.h"
         #include <stdint.h>
         #include <stdio.h>
         #include <stdlib.h>
         #include <string.h>
 
-        int pl_abi_version(void) { return 1; }
+        int pl_abi_version(void) { return 2; }
 
         static int pl_quiet = 1;
         static void pl_log(enum ggml_log_level level, const char * text, void * user) {
@@ -91,6 +92,20 @@ enum LlamaShimSource {
         }
 
         void pl_context_free(void * c) { llama_free((struct llama_context *) c); }
+
+        /* A CPU threadpool that sleeps instead of spinning between computations (poll 0):
+           spinning workers starve every other thread on a small machine. */
+        void * pl_threadpool_new(int n_threads, int poll) {
+            struct ggml_threadpool_params p = ggml_threadpool_params_default(n_threads);
+            p.poll = (uint32_t) poll;
+            return ggml_threadpool_new(&p);
+        }
+
+        void pl_threadpool_free(void * tp) { ggml_threadpool_free((struct ggml_threadpool *) tp); }
+
+        void pl_attach_threadpool(void * c, void * tp) {
+            llama_attach_threadpool((struct llama_context *) c, (ggml_threadpool_t) tp, (ggml_threadpool_t) tp);
+        }
         int pl_n_ctx(void * c) { return (int) llama_n_ctx((const struct llama_context *) c); }
         int pl_n_batch(void * c) { return (int) llama_n_batch((const struct llama_context *) c); }
 

@@ -36,7 +36,9 @@ run_ift() { # label, model spec, extra args...
     local label=$1 spec=$2; shift 2
     local dir="$OUT/$label" start end
     start=$(date +%s.%N)
-    "$BIN" ift --data "$DATA" --model "$spec" --judge local:smollm2-135m-instruct --out "$dir" --quiet "$@" \
+    # A fresh store per run: answers are recorded (the default), none come from a cache.
+    "$BIN" ift --data "$DATA" --model "$spec" --judge local:smollm2-135m-instruct --out "$dir" --quiet \
+        --store "$OUT/$label.sqlite" "$@" \
         > "$dir.log" 2>&1 || { cat "$dir.log" >&2; exit 1; }
     end=$(date +%s.%N)
     row "$label" "$dir" "$(echo "$end - $start" | bc -l)"
