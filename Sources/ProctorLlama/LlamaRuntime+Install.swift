@@ -88,7 +88,8 @@ extension LlamaRuntime {
         try run(
             compiler,
             [
-                "-O2", "-shared", "-fPIC", "-o", shimPath, source, "-I", include, "-L", libDir, "-lllama", "-lggml-cpu", "-lggml-base", "-lggml",
+                "-O2", "-shared", "-fPIC", "-o", shimPath, source, "-I", include, "-L", libDir, "-lllama", "-lggml-cpu",
+                "-lggml-base", "-lggml",
                 "-Wl,-rpath,\(libDir)",
             ])
         try LlamaShimSource.text.write(toFile: shimStampPath, atomically: true, encoding: .utf8)
