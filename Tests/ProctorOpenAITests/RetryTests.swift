@@ -14,7 +14,7 @@ import Testing
             #expect(server.requestCount == 2)
             #expect(elapsed >= 0.95)
             // The successful call alone is timed, not the wait before it.
-            #expect(result.generationSeconds < 0.9)
+            #expect(result.generationSeconds < elapsed - 0.5)
         }
     }
 
@@ -141,8 +141,8 @@ import Testing
 
     @Test func cancellationPropagates() async throws {
         try await withBackend(
-            defaultResponse: { _ in .delay(5, then: .chat(text: "never")) },
-            configure: { $0.requestTimeout = 10 }
+            defaultResponse: { _ in .delay(60, then: .chat(text: "never")) },
+            configure: { $0.requestTimeout = 120 }
         ) { backend, _ in
             let start = ContinuousClock.now
             let outcome = await withTaskGroup(of: Result<GenerationResult, any Error>.self) { group in
@@ -158,7 +158,8 @@ import Testing
                 return
             }
             #expect(error is CancellationError)
-            #expect(seconds(since: start) < 2)
+            // Far below the 60 s answer and the 120 s deadline: cancellation ended the call.
+            #expect(seconds(since: start) < 20)
         }
     }
 }
