@@ -12,6 +12,9 @@ let package = Package(
         .library(name: "ProctorSQLite", targets: ["ProctorSQLite"]),
         .library(name: "ProctorPostgres", targets: ["ProctorPostgres"]),
         .library(name: "ProctorTesting", targets: ["ProctorTesting"]),
+        .library(name: "ProctorMetrics", targets: ["ProctorMetrics"]),
+        .library(name: "ProctorJudge", targets: ["ProctorJudge"]),
+        .library(name: "ProctorBench", targets: ["ProctorBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -21,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        .package(url: "https://github.com/jpsim/Yams", "5.0.0"..<"7.0.0"),
     ],
     targets: [
         // Sendable value types and protocols; no I/O adapters.
@@ -40,6 +44,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
+        ),
+        // Reference metrics (exact match, F1, ROUGE, BLEU, chrF, classification report, format
+        // compliance): pure functions behind the core `Metric` protocol.
+        .target(name: "ProctorMetrics", dependencies: ["ProctorCore"]),
+        // LLM-as-judge: single, batch, pairwise, reference-guided and multi-turn grading; noise,
+        // bias and agreement.
+        .target(
+            name: "ProctorJudge",
+            dependencies: ["ProctorCore", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Prompts")]
+        ),
+        // Benchmarks: declarative YAML task files, dataset loaders, lm-eval-compatible prompts,
+        // per-sample scoring and aggregation.
+        .target(
+            name: "ProctorBench",
+            dependencies: ["ProctorCore", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Tasks")]
         ),
         // In-process llama.cpp, loaded at run time so `swift build` needs no runtime.
         .target(
@@ -71,6 +92,7 @@ let package = Package(
             name: "ProctorCLI",
             dependencies: [
                 "ProctorCore", "ProctorLlama", "ProctorOpenAI", "ProctorSQLite", "ProctorPostgres",
+                "ProctorMetrics", "ProctorJudge", "ProctorBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -101,6 +123,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "ProctorMetricsTests", dependencies: ["ProctorMetrics", "ProctorCore"]),
+        .testTarget(name: "ProctorJudgeTests", dependencies: ["ProctorJudge", "ProctorCore", "ProctorTesting"]),
+        .testTarget(name: "ProctorBenchTests", dependencies: ["ProctorBench", "ProctorCore", "ProctorTesting"]),
         .testTarget(name: "ProctorCLITests", dependencies: ["ProctorCore", "ProctorTesting"]),
     ],
     swiftLanguageModes: [.v6]

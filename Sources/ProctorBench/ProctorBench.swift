@@ -1,0 +1,2 @@
+/// Namespace for the ProctorBench module.
+public enum ProctorBench {}

@@ -1,0 +1,2 @@
+/// Namespace for the ProctorJudge module.
+public enum ProctorJudge {}

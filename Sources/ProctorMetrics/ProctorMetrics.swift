@@ -1,0 +1,2 @@
+/// Namespace for the ProctorMetrics module.
+public enum ProctorMetrics {}

@@ -1,0 +1,7 @@
+import Testing
+
+@testable import ProctorJudge
+
+@Test func moduleLinks() {
+    #expect(String(describing: ProctorJudge.self) == "ProctorJudge")
+}

@@ -1,0 +1,7 @@
+import Testing
+
+@testable import ProctorMetrics
+
+@Test func moduleLinks() {
+    #expect(String(describing: ProctorMetrics.self) == "ProctorMetrics")
+}
