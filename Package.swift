@@ -52,7 +52,9 @@ let package = Package(
         // bias and agreement.
         .target(
             name: "ProctorJudge",
-            dependencies: ["ProctorCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ProctorCore", .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
+            ],
             resources: [.copy("Prompts")]
         ),
         // Benchmarks: declarative YAML task files, dataset loaders, lm-eval-compatible prompts,
