@@ -1,2 +1,0 @@
-/// Namespace for the ProctorMetrics module.
-public enum ProctorMetrics {}

@@ -1,7 +1,0 @@
-import Testing
-
-@testable import ProctorJudge
-
-@Test func moduleLinks() {
-    #expect(String(describing: ProctorJudge.self) == "ProctorJudge")
-}
