@@ -1,2 +1,0 @@
-/// Namespace for the ProctorJudge module.
-public enum ProctorJudge {}
