@@ -53,7 +53,8 @@ struct Proctor: AsyncParsableCommand {
             """,
         subcommands: [
             IFTCommand.self, GenerateCommand.self, RunsCommand.self, ShowCommand.self, ExportCommand.self,
-            ResumeCommand.self, RemoveCommand.self, CacheCommand.self, RuntimeCommand.self,
+            ResumeCommand.self, RemoveCommand.self, CacheCommand.self, RuntimeCommand.self, JudgeCommand.self,
+            MTBenchCommand.self,
         ]
     )
 }

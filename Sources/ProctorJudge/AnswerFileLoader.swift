@@ -127,6 +127,11 @@ public enum AnswerFileLoader {
         }
     }
 
+    /// FastChat reference answers (`reference_answer/*.jsonl`): question id -> answer per turn.
+    public static func loadReferences(_ path: String) throws -> [String: [String]] {
+        try loadFastChatAnswers(path).answers
+    }
+
     static func loadFastChatAnswers(
         _ path: String, records: [Record]? = nil
     ) throws -> (

@@ -112,8 +112,8 @@ public enum ScoreAnalysis {
         pearson: CorrelationEstimate, spearman: CorrelationEstimate
     )? {
         let scored = results.scores.filter { $0.score != nil }
-        guard scored.count >= 3 else { return nil }
         let lengths = scored.map { Double($0.answerLength) }
+        guard scored.count >= 3, Set(lengths).count > 1 else { return nil }
         let scores = scored.map { $0.score! }
         return (Correlation.pearson(lengths, scores), Correlation.spearman(lengths, scores))
     }
