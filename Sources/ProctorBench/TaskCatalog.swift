@@ -92,7 +92,6 @@ public struct TaskCatalog: Sendable {
         }
         for name in requested {
             if name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
-                let before = Set(catalog.names)
                 try catalog.add(contentsOf: name)
                 guard let file = catalog.files.last else { continue }
                 if let top = file.groups.first(where: { group in
@@ -102,7 +101,6 @@ public struct TaskCatalog: Sendable {
                 } else {
                     for task in file.tasks { try add(task.name) }
                 }
-                _ = before
             } else {
                 try add(name)
             }
@@ -118,8 +116,8 @@ public struct TaskCatalog: Sendable {
             "unknown task '\(name)'\(hint) (`proctor tasks` lists them all)", field: "tasks")
     }
 
-    /// Checks that every task of the catalog names a known output type, metric and
-    /// template syntax (done while parsing) — exposed for `proctor tasks --check`.
+    /// One entry per top-level group and per task, for `proctor tasks`. (Every file was
+    /// already checked while parsing: settings, output type, metrics, template syntax.)
     public func summaries() -> [TaskSummary] {
         var summaries: [TaskSummary] = []
         for group in groups where !groups.contains(where: { $0.members.contains(group.name) }) {

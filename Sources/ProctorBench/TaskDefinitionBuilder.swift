@@ -54,9 +54,6 @@ struct TaskDefinitionBuilder {
         let fewshotDataset = try datasetSpec("fewshot_dataset", required: false)
         let numFewshot = try integer("num_fewshot", default: 0)
         guard numFewshot >= 0 else { throw fail("num_fewshot", "must be 0 or more") }
-        if numFewshot > 0 && fewshotDataset == nil && outputType != .loglikelihoodRolling {
-            // Few-shot examples come from the evaluated file itself (the document is excluded).
-        }
         guard let sampler = FewshotSampler(rawValue: try string("fewshot_sampler", default: "random")) else {
             throw fail("fewshot_sampler", "unknown sampler; use first_n or random")
         }

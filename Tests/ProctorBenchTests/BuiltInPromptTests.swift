@@ -60,7 +60,7 @@ import Testing
         }
         #expect(requests.map(\.continuation) == [" A", " B", " C", " D"])
         #expect(task.documents.map(\.goldIndices) == [[0], [1], [3]])
-        #expect(task.definition.groups == ["mmlu", "mmlu_other"])
+        #expect(task.definition.groups == ["mmlu", "mmlu_stem"])
         #expect(task.definition.alias == "anatomy")
     }
 
