@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "ProctorMetricsTests", dependencies: ["ProctorMetrics", "ProctorCore"]),
         .testTarget(name: "ProctorJudgeTests", dependencies: ["ProctorJudge", "ProctorCore", "ProctorTesting"]),
         .testTarget(name: "ProctorBenchTests", dependencies: ["ProctorBench", "ProctorCore", "ProctorTesting"]),
-        .testTarget(name: "ProctorCLITests", dependencies: ["ProctorCore", "ProctorTesting"]),
+        .testTarget(name: "ProctorCLITests", dependencies: ["ProctorCore", "ProctorTesting", "ProctorSQLite"]),
     ],
     swiftLanguageModes: [.v6]
 )

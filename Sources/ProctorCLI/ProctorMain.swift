@@ -54,7 +54,7 @@ struct Proctor: AsyncParsableCommand {
         subcommands: [
             IFTCommand.self, GenerateCommand.self, RunsCommand.self, ShowCommand.self, ExportCommand.self,
             ResumeCommand.self, RemoveCommand.self, CacheCommand.self, RuntimeCommand.self, JudgeCommand.self,
-            MTBenchCommand.self, ScoreCommand.self,
+            MTBenchCommand.self, ScoreCommand.self, CompareCommand.self, CorrelateCommand.self,
         ]
     )
 }

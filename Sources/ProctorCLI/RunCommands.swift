@@ -63,6 +63,11 @@ struct ShowCommand: AsyncParsableCommand {
         let keys = try await store.responseKeys(runID: record.id)
         print("  stored    \(records.count) item records, \(keys.count) model answers")
         guard let worst, worst > 0 else { return }
+        if record.kind != "ift" {
+            print("")
+            print(try ItemListing.worst(of: record, records: records, limit: worst))
+            return
+        }
         let entries = records.compactMap { record -> (String, AnnotatedEntry)? in
             (try? JSONDecoder().decode(AnnotatedEntry.self, from: Data(record.json.utf8))).map { (record.group, $0) }
         }
