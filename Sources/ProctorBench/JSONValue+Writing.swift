@@ -19,13 +19,8 @@ extension JSONValue {
         case .bool(let value): output += value ? "true" : "false"
         case .int(let value): output += String(value)
         case .double(let value):
-            if value.isNaN || value.isInfinite {
-                output += "null"
-            } else if value.rounded() == value && abs(value) < 1e15 {
-                output += String(value)  // "1.0" keeps it a float for readers that care
-            } else {
-                output += String(value)
-            }
+            // Swift's shortest round-trip form ("1.0", "0.25", "1e-05"); JSON has no NaN/inf.
+            output += value.isFinite ? String(value) : "null"
         case .string(let value): Self.writeString(value, into: &output)
         case .array(let values):
             if values.isEmpty {
