@@ -134,7 +134,7 @@ struct JudgeFileTests {
         let report = try AgreementReport.compare(
             try RaterLabels.load(path: "\(folder)/a.json"), try RaterLabels.load(path: "\(folder)/b.json"))
         #expect(report.n == 5 && report.kind == "scores")
-        #expect(report.spearman?.coefficient == 1)
+        #expect(abs((report.spearman?.coefficient ?? 0) - 1) < 1e-12)
         #expect(report.percentAgreement == 0.2)
         try Self.write(
             "{\"question_id\": 1, \"model_a\": \"x\", \"model_b\": \"y\", \"winner\": \"model_a\"}\n"
