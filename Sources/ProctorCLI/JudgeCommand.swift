@@ -44,7 +44,7 @@ struct JudgeRunCommand: AsyncParsableCommand {
             Examples:
               proctor judge run --answers out/a-responses.json --answers out/b-responses.json \\
                 --prompts book --judge local:smollm2-135m-instruct --repeats 3
-              proctor judge run --questions question.jsonl --answers model_answer/vicuna-13b.jsonl \\
+              proctor judge run --questions question.jsonl --answers model_answer/vicuna-13b-v1.3.jsonl \\
                 --answers model_answer/alpaca-13b.jsonl --mode pairwise --judge openai:gpt-4o-mini
             """
     )

@@ -21,7 +21,7 @@ struct MTBenchCommand: AsyncParsableCommand {
               proctor mtbench --questions ../shared/data/mt-bench/question.jsonl \\
                 --references ../shared/data/mt-bench/reference_answer/gpt-4.jsonl \\
                 --model local:smollm2-135m-instruct --judge local:smollm2-135m-instruct --limit 10
-              proctor mtbench --questions question.jsonl --answers model_answer/vicuna-13b.jsonl \\
+              proctor mtbench --questions question.jsonl --answers model_answer/vicuna-13b-v1.3.jsonl \\
                 --answers model_answer/llama-13b.jsonl --judge openai:gpt-4o-mini --mode pairwise
             """
     )
