@@ -25,6 +25,7 @@ public struct ProctorError: Error, Sendable, Equatable, CustomStringConvertible 
         case notAProctorStore
         case newerStoreSchema
         case runNotFound
+        case nonConformingServer
     }
 
     private let code: Code
@@ -94,6 +95,7 @@ public struct ProctorError: Error, Sendable, Equatable, CustomStringConvertible 
     public static let notAProctorStore = ProctorError(.notAProctorStore, "not a Proctor store")
     public static let newerStoreSchema = ProctorError(.newerStoreSchema, "newer store schema")
     public static let runNotFound = ProctorError(.runNotFound, "run not found")
+    public static let nonConformingServer = ProctorError(.nonConformingServer, "server fails the logprob probe")
 
     // MARK: Constructors with context.
     public static func fileNotFound(_ path: String, what: String = "file") -> ProctorError {
@@ -182,6 +184,14 @@ public struct ProctorError: Error, Sendable, Equatable, CustomStringConvertible 
             .newerStoreSchema,
             "the store has schema version \(found), this Proctor knows up to \(known); upgrade Proctor "
                 + "(the store was left untouched)", file: path)
+    }
+
+    /// A server whose prompt log-probabilities cannot be trusted (the conformance probe failed).
+    public static func nonConformingServer(url: String, detail: String) -> ProctorError {
+        ProctorError(
+            .nonConformingServer,
+            "\(url) fails Proctor's prompt-logprob conformance probe, so its loglikelihoods "
+                + "would be wrong; refusing to score with it: \(detail)")
     }
 
     public static func runNotFound(_ id: String, store: String) -> ProctorError {

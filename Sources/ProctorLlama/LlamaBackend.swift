@@ -2,7 +2,7 @@ import Foundation
 import ProctorCore
 
 /// `ModelBackend` over the in-process engine.
-public struct LlamaBackend: ModelBackend {
+public struct LlamaBackend: LoglikelihoodBackend {
     public let engine: LlamaEngine
     public let name: String
     public let defaultPromptStyle: PromptStyle
@@ -30,4 +30,16 @@ public struct LlamaBackend: ModelBackend {
         try Task.checkCancellation()
         return try await engine.generate(request)
     }
+
+    public func loglikelihood(_ requests: [LoglikelihoodRequest]) async throws -> [LoglikelihoodResult] {
+        try Task.checkCancellation()
+        return try await engine.loglikelihood(requests)
+    }
+
+    public func rollingLoglikelihood(_ text: String) async throws -> RollingLoglikelihoodResult {
+        try Task.checkCancellation()
+        return try await engine.rollingLoglikelihood(text)
+    }
+
+    public var tokenCounts: EvaluationTokenCounts { engine.scoringTokenCounts }
 }

@@ -7,6 +7,8 @@ final class LlamaContext {
     let handle: LlamaLibrary.Handle
     let contextLength: Int
     let batchSize: Int
+    /// Sequence ids 0..<sequences may be used.
+    let sequences: Int
     private let threadpool: LlamaLibrary.Handle?
     private var library: LlamaLibrary { model.library }
 
@@ -18,6 +20,7 @@ final class LlamaContext {
                 Int32(threads))
         else { throw ProctorError.engineFailure("could not create a context of \(contextLength) tokens") }
         self.handle = handle
+        self.sequences = sequences
         // Workers that sleep between computations instead of spinning (see the shim).
         threadpool = model.library.threadpoolNew(Int32(threads), 0)
         if let threadpool { model.library.attachThreadpool(handle, threadpool) }
@@ -46,15 +49,15 @@ final class LlamaContext {
     }
 
     /// Decodes a run of tokens of one sequence starting at `start`, in batches, keeping the
-    /// logits of the last token only (index 0 of `lastLogits()` afterwards).
-    func decodeSequence(_ tokens: [Int32], from start: Int, sequence: Int32 = 0) throws {
+    /// logits of the last token only (read with `logits(at: -1)`) unless `wantLastLogits` is false.
+    func decodeSequence(_ tokens: [Int32], from start: Int, sequence: Int32 = 0, wantLastLogits: Bool = true) throws {
         var offset = 0
         while offset < tokens.count {
             let end = min(offset + batchSize, tokens.count)
             let chunk = Array(tokens[offset..<end])
             let positions = (offset..<end).map { Int32(start + $0) }
             var want = [Bool](repeating: false, count: chunk.count)
-            if end == tokens.count { want[chunk.count - 1] = true }
+            if end == tokens.count && wantLastLogits { want[chunk.count - 1] = true }
             try decode(
                 tokens: chunk, positions: positions, sequences: [Int32](repeating: sequence, count: chunk.count),
                 wantLogits: want)

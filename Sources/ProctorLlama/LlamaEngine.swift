@@ -19,7 +19,7 @@ public struct LlamaEngineConfig: Sendable, Hashable {
 
     public init(
         contextLength: Int = 4096, batchSize: Int = 512,
-        threads: Int = LlamaEngineConfig.defaultThreads, sequences: Int = 1
+        threads: Int = LlamaEngineConfig.defaultThreads, sequences: Int = 16
     ) {
         self.contextLength = contextLength
         self.batchSize = batchSize
@@ -41,16 +41,19 @@ public struct LlamaEngineConfig: Sendable, Hashable {
 public final class LlamaEngine: Sendable {
     public let model: LlamaModel
     public let config: LlamaEngineConfig
-    private let state: Mutex<State>
+    let state: Mutex<State>
     private let queue: DispatchQueue
 
-    private struct State: ~Copyable {
+    struct State: ~Copyable {
         let context: LlamaContext
         /// Tokens whose keys and values sit in sequence 0, in order from position 0.
         var cached: [Int32] = []
         var evaluatedTokens = 0
         var reusedTokens = 0
         var generations = 0
+        /// Loglikelihood scoring: tokens the plain requests hold, and tokens decoded for them.
+        var scoring = EvaluationTokenCounts()
+        var scoringCalls = 0
     }
 
     public init(model: LlamaModel, config: LlamaEngineConfig = LlamaEngineConfig()) throws {
@@ -176,9 +179,9 @@ public final class LlamaEngine: Sendable {
 
     /// Keeps the longest prefix of the cached tokens that the new prompt shares (at least one
     /// prompt token is always evaluated, for its logits) and drops the rest from the cache.
-    private static func reusePrefix(_ state: inout State, _ prompt: [Int32]) throws -> Int {
+    static func reusePrefix(_ state: inout State, _ prompt: [Int32], evaluateLast: Bool = true) throws -> Int {
         var common = 0
-        let limit = min(state.cached.count, prompt.count - 1)
+        let limit = min(state.cached.count, evaluateLast ? prompt.count - 1 : prompt.count)
         while common < limit && state.cached[common] == prompt[common] { common += 1 }
         if common < state.cached.count {
             if !state.context.removeTokens(sequence: 0, from: common) {

@@ -3,7 +3,7 @@
 /// pointers, so the Swift side never depends on llama.cpp's struct layouts and `swift build`
 /// never needs llama.cpp at all. Bump `abiVersion` with every change to the exported functions.
 enum LlamaShimSource {
-    static let abiVersion: Int32 = 2
+    static let abiVersion: Int32 = 3
 
     static let text = #"""
         #include "llama.h"
@@ -13,7 +13,7 @@ enum LlamaShimSource {
         #include <stdlib.h>
         #include <string.h>
 
-        int pl_abi_version(void) { return 2; }
+        int pl_abi_version(void) { return 3; }
 
         static int pl_quiet = 1;
         static void pl_log(enum ggml_log_level level, const char * text, void * user) {
@@ -88,6 +88,9 @@ enum LlamaShimSource {
             p.n_threads = n_threads;
             p.n_threads_batch = n_threads_batch;
             p.no_perf = 1;
+            /* One KV buffer for all sequences, so the choices of a question (sequences 1..n) share
+               the cells of its context (sequence 0) through llama_memory_seq_cp. */
+            p.kv_unified = 1;
             return llama_init_from_model((struct llama_model *) m, p);
         }
 

@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import ProctorCore
+import Synchronization
 
 /// A model behind any OpenAI-compatible HTTP server (llama.cpp's server, Ollama, vLLM,
 /// api.openai.com).
@@ -19,7 +20,10 @@ public final class OpenAIBackend: ModelBackend {
     private let client: HTTPClient
     private let logger: Logger
     private let permits: AsyncSemaphore
-    private let baseURL: String
+    let baseURL: String
+    /// The conformance probe's verdict, once run (see `OpenAIBackend+Loglikelihood.swift`).
+    let probeVerdict = Mutex<ProbeVerdict?>(nil)
+    let scoredTokens = Mutex(EvaluationTokenCounts())
 
     public init(config: OpenAIConfig, client: HTTPClient, logger: Logger) {
         self.config = config
@@ -79,7 +83,7 @@ public final class OpenAIBackend: ModelBackend {
 
     /// Sends one request, retrying transient failures; returns the 2xx body and the seconds
     /// the successful attempt took.
-    private func call(_ method: HTTPMethod, url: String, body: [UInt8]?) async throws -> (ByteBuffer, Double) {
+    func call(_ method: HTTPMethod, url: String, body: [UInt8]?) async throws -> (ByteBuffer, Double) {
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
             throw ProctorError.invalidArgument("not an http(s) URL: \(url)", field: "baseURL")
         }
@@ -128,7 +132,7 @@ public final class OpenAIBackend: ModelBackend {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer, url: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, from body: ByteBuffer, url: String) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: Data(body.readableBytesView))
         } catch {
