@@ -52,7 +52,8 @@ struct Proctor: AsyncParsableCommand {
                   --judge local:smollm2-135m-instruct
             """,
         subcommands: [
-            IFTCommand.self, GenerateCommand.self, RunsCommand.self, ShowCommand.self, ExportCommand.self,
+            IFTCommand.self, BenchCommand.self, LossCommand.self, TasksCommand.self, GenerateCommand.self,
+            RunsCommand.self, ShowCommand.self, ExportCommand.self,
             ResumeCommand.self, RemoveCommand.self, CacheCommand.self, RuntimeCommand.self, JudgeCommand.self,
             MTBenchCommand.self, ScoreCommand.self, CompareCommand.self, CorrelateCommand.self,
         ]
