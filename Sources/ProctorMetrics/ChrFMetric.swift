@@ -20,6 +20,7 @@ public struct ChrFMetric: Metric {
         var reference: [UInt32] = []
         var keysA: [NGramKey] = []
         var keysB: [NGramKey] = []
+        var counter = PrefixNGramCounter(maxOrder: Self.order, bits: 10)
         var corpus = [Int](repeating: 0, count: 3 * Self.order)
         var stats = corpus
         var items: [[Double]] = []
@@ -27,13 +28,21 @@ public struct ChrFMetric: Metric {
         for index in predictions.indices {
             TextScanning.scalarsWithoutSpace(predictions[index], into: &hypothesis)
             TextScanning.scalarsWithoutSpace(references[index], into: &reference)
-            for n in 1...Self.order {
-                NGramOverlap.scalarKeys(hypothesis, order: n, into: &keysA)
-                NGramOverlap.scalarKeys(reference, order: n, into: &keysB)
-                // sacrebleu counts no hypothesis n-grams when the reference has none of that order.
-                stats[3 * (n - 1)] = keysB.isEmpty ? 0 : keysA.count
-                stats[3 * (n - 1) + 1] = keysB.count
-                stats[3 * (n - 1) + 2] = NGramOverlap.clippedMatches(keysA, keysB)
+            if let counts = counter.count(hypothesis, reference) {
+                for (n, count) in counts.enumerated() {
+                    // sacrebleu counts no hypothesis n-grams when the reference has none of that order.
+                    stats[3 * n] = count.b == 0 ? 0 : count.a
+                    stats[3 * n + 1] = count.b
+                    stats[3 * n + 2] = count.matches
+                }
+            } else {
+                for n in 1...Self.order {
+                    NGramOverlap.scalarKeys(hypothesis, order: n, into: &keysA)
+                    NGramOverlap.scalarKeys(reference, order: n, into: &keysB)
+                    stats[3 * (n - 1)] = keysB.isEmpty ? 0 : keysA.count
+                    stats[3 * (n - 1) + 1] = keysB.count
+                    stats[3 * (n - 1) + 2] = NGramOverlap.clippedMatches(keysA, keysB)
+                }
             }
             for slot in stats.indices { corpus[slot] += stats[slot] }
             items.append([Self.fScore(stats)])

@@ -19,6 +19,7 @@ public struct NLTKBLEUMetric: Metric {
         var reference: [Int32] = []
         var keysA: [NGramKey] = []
         var keysB: [NGramKey] = []
+        var counter = PrefixNGramCounter(maxOrder: 4, bits: 16)
         var items: [[Double]] = []
         items.reserveCapacity(predictions.count)
         for index in predictions.indices {
@@ -26,11 +27,18 @@ public struct NLTKBLEUMetric: Metric {
             TextScanning.splitWhitespace(Array(references[index].utf8), into: &table, tokens: &reference)
             var numerators = [0, 0, 0, 0]
             var denominators = [1, 1, 1, 1]
-            for n in 1...4 {
-                NGramOverlap.tokenKeys(hypothesis, order: n, into: &keysA)
-                NGramOverlap.tokenKeys(reference, order: n, into: &keysB)
-                numerators[n - 1] = NGramOverlap.clippedMatches(keysA, keysB)
-                denominators[n - 1] = max(1, keysA.count)
+            if let counts = counter.count(hypothesis.asUInt32, reference.asUInt32) {
+                for (n, count) in counts.enumerated() {
+                    numerators[n] = count.matches
+                    denominators[n] = max(1, count.a)
+                }
+            } else {
+                for n in 1...4 {
+                    NGramOverlap.tokenKeys(hypothesis, order: n, into: &keysA)
+                    NGramOverlap.tokenKeys(reference, order: n, into: &keysB)
+                    numerators[n - 1] = NGramOverlap.clippedMatches(keysA, keysB)
+                    denominators[n - 1] = max(1, keysA.count)
+                }
             }
             items.append([Self.score(numerators, denominators, hypothesis.count, reference.count)])
         }

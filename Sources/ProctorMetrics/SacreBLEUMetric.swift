@@ -36,6 +36,7 @@ public struct SacreBLEUMetric: Metric {
         var reference: [Int32] = []
         var keysA: [NGramKey] = []
         var keysB: [NGramKey] = []
+        var counter = PrefixNGramCounter(maxOrder: 4, bits: 16)
         var corpus = Statistics()
         var items: [[Double]] = []
         items.reserveCapacity(predictions.count)
@@ -43,11 +44,18 @@ public struct SacreBLEUMetric: Metric {
             tokenizer.tokenize(predictions[index], into: &hypothesis)
             tokenizer.tokenize(references[index], into: &reference)
             var stats = Statistics(hypothesisLength: hypothesis.count, referenceLength: reference.count)
-            for n in 1...4 {
-                NGramOverlap.tokenKeys(hypothesis, order: n, into: &keysA)
-                NGramOverlap.tokenKeys(reference, order: n, into: &keysB)
-                stats.total[n - 1] = keysA.count
-                stats.correct[n - 1] = NGramOverlap.clippedMatches(keysA, keysB)
+            if let counts = counter.count(hypothesis.asUInt32, reference.asUInt32) {
+                for (n, count) in counts.enumerated() {
+                    stats.total[n] = count.a
+                    stats.correct[n] = count.matches
+                }
+            } else {
+                for n in 1...4 {
+                    NGramOverlap.tokenKeys(hypothesis, order: n, into: &keysA)
+                    NGramOverlap.tokenKeys(reference, order: n, into: &keysB)
+                    stats.total[n - 1] = keysA.count
+                    stats.correct[n - 1] = NGramOverlap.clippedMatches(keysA, keysB)
+                }
             }
             corpus.add(stats)
             items.append([Self.score(stats, effectiveOrder: true).bleu])

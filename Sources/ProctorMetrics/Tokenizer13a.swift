@@ -13,20 +13,29 @@ struct Tokenizer13a {
         buffer.removeAll(keepingCapacity: true)
         buffer.append(contentsOf: text.utf8)
         rstrip()
-        replace(Array("<skipped>".utf8), with: [])
-        replace([0x2D, 0x0A], with: [])
-        for index in buffer.indices where buffer[index] == 0x0A { buffer[index] = 0x20 }
+        if buffer.contains(0x3C) { replace(Self.skipped, with: []) }
+        if buffer.contains(0x0A) {
+            replace(Self.dashNewline, with: [])
+            for index in buffer.indices where buffer[index] == 0x0A { buffer[index] = 0x20 }
+        }
         if buffer.contains(0x26) {
-            replace(Array("&quot;".utf8), with: [0x22])
-            replace(Array("&amp;".utf8), with: [0x26])
-            replace(Array("&lt;".utf8), with: [0x3C])
-            replace(Array("&gt;".utf8), with: [0x3E])
+            replace(Self.quot, with: [0x22])
+            replace(Self.amp, with: [0x26])
+            replace(Self.lt, with: [0x3C])
+            replace(Self.gt, with: [0x3E])
         }
         splitSymbols()
         splitPeriodsAndCommas()
         splitDashAfterDigit()
         TextScanning.splitWhitespace(buffer, into: &table, tokens: &tokens)
     }
+
+    private static let skipped = Array("<skipped>".utf8)
+    private static let dashNewline: [UInt8] = [0x2D, 0x0A]
+    private static let quot = Array("&quot;".utf8)
+    private static let amp = Array("&amp;".utf8)
+    private static let lt = Array("&lt;".utf8)
+    private static let gt = Array("&gt;".utf8)
 
     private mutating func rstrip() {
         var end = 0
