@@ -20,11 +20,14 @@ struct ScoreCommand: ParsableCommand {
             to 1e-6 per item; see docs/PARITY.md. json_valid and json_schema need no references.
 
             Examples:
-              proctor score --metric rougeL,bleu,chrf --predictions out.txt --references gold.txt
+              proctor score --metric rougeL,bleu,chrf \\
+                  --predictions out.txt --references gold.txt
               proctor score --metric exact_match,f1 --data answers.jsonl \\
                   --prediction-field answer --reference-field gold --per-item
-              proctor score --metric classification --predictions labels.txt --references truth.txt
-              proctor score --metric json_schema --schema person.schema.json --predictions out.txt --format json
+              proctor score --metric classification \\
+                  --predictions labels.txt --references truth.txt
+              proctor score --metric json_valid,json_schema \\
+                  --schema person.schema.json --predictions out.txt --format json
             """
     )
 

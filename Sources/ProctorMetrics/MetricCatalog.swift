@@ -4,17 +4,17 @@ import ProctorCore
 public enum MetricCatalog {
     /// Every known name with a one-line description, in display order.
     public static let entries: [(name: String, summary: String)] = [
-        ("exact_match", "SQuAD exact match after normalisation (lowercase, no punctuation/articles)"),
-        ("f1", "SQuAD token F1 after the same normalisation"),
-        ("rouge1", "ROUGE-1 precision/recall/F as rouge-score with the Porter stemmer"),
-        ("rouge2", "ROUGE-2 precision/recall/F as rouge-score with the Porter stemmer"),
-        ("rougeL", "ROUGE-L precision/recall/F as rouge-score with the Porter stemmer"),
-        ("bleu", "sacrebleu BLEU, 13a tokenizer: corpus score, sentence BLEU per item (0-100)"),
-        ("nltk_bleu", "NLTK sentence_bleu, method1 smoothing, whitespace tokens (0-1), mean"),
-        ("chrf", "sacrebleu chrF (char order 6, beta 2): corpus score, sentence chrF per item"),
-        ("classification", "scikit-learn classification_report and confusion matrix (lines are labels)"),
-        ("json_valid", "share of predictions that are JSON (a lone ```json fence is accepted)"),
-        ("json_schema", "share of predictions that are JSON and satisfy --schema FILE"),
+        ("exact_match", "SQuAD exact match (normalised text)"),
+        ("f1", "SQuAD token F1 (normalised text)"),
+        ("rouge1", "rouge-score ROUGE-1 P/R/F, Porter stemmer"),
+        ("rouge2", "rouge-score ROUGE-2 P/R/F, Porter stemmer"),
+        ("rougeL", "rouge-score ROUGE-L P/R/F, Porter stemmer"),
+        ("bleu", "sacrebleu BLEU (13a), corpus + per sentence, 0-100"),
+        ("nltk_bleu", "NLTK sentence_bleu, method1, split(), 0-1"),
+        ("chrf", "sacrebleu chrF (6, beta 2), corpus + per sentence"),
+        ("classification", "sklearn classification report + confusion matrix"),
+        ("json_valid", "share that is JSON (one ```json fence allowed)"),
+        ("json_schema", "share that is JSON and satisfies --schema FILE"),
     ]
 
     /// Every known name.

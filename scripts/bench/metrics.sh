@@ -15,7 +15,8 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 WORK="$(mktemp -d /tmp/proctor-metrics-bench.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
-nice -n 10 swift build -c release --scratch-path "$SCRATCH" --product proctor >/dev/null
+nice -n 10 swift build -c release --scratch-path "$SCRATCH" --product proctor >"$WORK/build.log" 2>&1 ||
+    { cat "$WORK/build.log"; exit 1; }
 PROCTOR="$SCRATCH/release/proctor"
 "$VENV/bin/python" scripts/parity/metrics_reference.py build "$DATA_DIR" "$WORK" >/dev/null
 
