@@ -16,7 +16,8 @@ fi
 "$VENV/bin/pip" list 2>/dev/null | grep -iE '^(rouge.score|sacrebleu|nltk|scikit-learn|jsonschema) ' || true
 WORK="$(mktemp -d /tmp/proctor-metrics-parity.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
-nice -n 10 swift build -c release --scratch-path "$SCRATCH" --product proctor >/dev/null
+nice -n 10 swift build -c release --scratch-path "$SCRATCH" --product proctor >"$WORK/build.log" 2>&1 ||
+    { cat "$WORK/build.log"; exit 1; }
 PROCTOR="$SCRATCH/release/proctor"
 "$VENV/bin/python" scripts/parity/metrics_reference.py build "$DATA_DIR" "$WORK"
 nice -n 10 "$VENV/bin/python" scripts/parity/metrics_reference.py score "$WORK"
