@@ -6,7 +6,7 @@ import ProctorCore
 /// value (strict RFC 8259, see ``JSONParser``), or when the whole trimmed text is a single
 /// Markdown code fence whose info string is empty or `json` (```` ```json … ``` ````) and the
 /// fence's content is one JSON value. JSON surrounded by other prose does not count.
-public enum FormatCompliance {
+public enum FormatCompliance: Sendable {
     /// The JSON value in a prediction, or nil.
     public static func extractJSON(_ text: String) -> JSONValue? {
         var bytes = Array(text.utf8)

@@ -25,7 +25,7 @@ public enum JSONValue: Sendable, Equatable {
 /// A strict RFC 8259 parser over UTF-8 bytes: no comments, trailing commas, single quotes,
 /// `NaN`/`Infinity`, leading zeros or raw control characters in strings; nesting is limited
 /// to 512 levels.
-public struct JSONParser {
+public struct JSONParser: Sendable {
     /// Why a text is not JSON, with the byte offset.
     public struct Failure: Error, Sendable, Equatable {
         public var offset: Int

@@ -1,7 +1,7 @@
 import ProctorCore
 
 /// The metrics `proctor score` knows, by name.
-public enum MetricCatalog {
+public enum MetricCatalog: Sendable {
     /// Every known name with a one-line description, in display order.
     public static let entries: [(name: String, summary: String)] = [
         ("exact_match", "SQuAD exact match (normalised text)"),
