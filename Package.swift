@@ -61,7 +61,9 @@ let package = Package(
         // per-sample scoring and aggregation.
         .target(
             name: "ProctorBench",
-            dependencies: ["ProctorCore", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "ProctorCore", .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Tasks")]
         ),
         // In-process llama.cpp, loaded at run time so `swift build` needs no runtime.
@@ -127,7 +129,9 @@ let package = Package(
         ),
         .testTarget(name: "ProctorMetricsTests", dependencies: ["ProctorMetrics", "ProctorCore"]),
         .testTarget(name: "ProctorJudgeTests", dependencies: ["ProctorJudge", "ProctorCore", "ProctorTesting"]),
-        .testTarget(name: "ProctorBenchTests", dependencies: ["ProctorBench", "ProctorCore", "ProctorTesting"]),
+        .testTarget(
+            name: "ProctorBenchTests", dependencies: ["ProctorBench", "ProctorCore", "ProctorTesting"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "ProctorCLITests", dependencies: ["ProctorCore", "ProctorTesting", "ProctorSQLite"]),
     ],
     swiftLanguageModes: [.v6]

@@ -185,7 +185,8 @@ struct BenchSession {
         try FileManager.default.createDirectory(atPath: command.out, withIntermediateDirectories: true)
         let config = JSONValue.object([
             ("model", .string(model)), ("num_fewshot", command.numFewshot.map { .int($0) } ?? .null),
-            ("limit", command.limit.map { .int($0) } ?? .null), ("proctor_version", .string(ProctorCore.Proctor.version)),
+            ("limit", command.limit.map { .int($0) } ?? .null),
+            ("proctor_version", .string(ProctorCore.Proctor.version)),
         ])
         try Self.atomicWrite(report.lmEvalJSON(config: config).prettyText(), to: "\(command.out)/results.json")
         for (task, list) in samples {

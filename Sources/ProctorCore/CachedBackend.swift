@@ -43,7 +43,11 @@ public struct CachedBackend: ModelBackend {
 
     public var name: String { base.name }
     public var defaultPromptStyle: PromptStyle { base.defaultPromptStyle }
-    public var maxConcurrency: Int { base.maxConcurrency }
+    /// One caller more than the base serves at once: while the base works on one request, the
+    /// next caller's lookup and claim, and the previous caller's commit, run beside it instead
+    /// of between two model calls. The base still caps its own work (the engine's serial queue,
+    /// the HTTP backend's per-endpoint semaphore), so no more requests reach the model at once.
+    public var maxConcurrency: Int { base.maxConcurrency + 1 }
 
     public func generate(_ request: GenerationRequest) async throws -> GenerationResult {
         guard enabled, RequestFingerprint.isReusable(request) else {

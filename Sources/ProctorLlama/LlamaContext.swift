@@ -1,3 +1,4 @@
+import Foundation
 import ProctorCore
 
 /// One llama.cpp context: the KV cache and the compute state. Not thread-safe; the engine
@@ -22,7 +23,9 @@ final class LlamaContext {
         self.handle = handle
         self.sequences = sequences
         // Workers that sleep between computations instead of spinning (see the shim).
-        threadpool = model.library.threadpoolNew(Int32(threads), 0)
+        // `PROCTOR_LLAMA_POLL` (0-100) lets workers spin between graph nodes instead.
+        let poll = ProcessInfo.processInfo.environment["PROCTOR_LLAMA_POLL"].flatMap { Int32($0) } ?? 0
+        threadpool = model.library.threadpoolNew(Int32(threads), poll)
         if let threadpool { model.library.attachThreadpool(handle, threadpool) }
         self.contextLength = Int(model.library.nCtx(handle))
         self.batchSize = Int(model.library.nBatch(handle))

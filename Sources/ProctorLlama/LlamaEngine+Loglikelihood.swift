@@ -46,38 +46,77 @@ extension LlamaEngine {
     /// Scores on the calling thread (blocks it).
     public func loglikelihoodBlocking(_ requests: [LoglikelihoodRequest]) throws -> [LoglikelihoodResult] {
         let pairs = try requests.map(tokenizePair)
-        var results = [LoglikelihoodResult?](repeating: nil, count: requests.count)
-        // Consecutive requests with the same context tokens are scored together.
-        var start = 0
-        while start < pairs.count {
-            var end = start + 1
-            while end < pairs.count && pairs[end].context == pairs[start].context { end += 1 }
-            let scored = try scoreGroup(Array(pairs[start..<end]))
-            for (offset, result) in scored.enumerated() { results[start + offset] = result }
-            start = end
+        // Consecutive requests with the same context tokens form one question.
+        var questions: [[TokenizedPair]] = []
+        for pair in pairs {
+            if let last = questions.last?.first, last.context == pair.context {
+                questions[questions.count - 1].append(pair)
+            } else {
+                questions.append([pair])
+            }
         }
-        return results.map { $0! }
+        // Several questions per decode: larger batches keep llama.cpp's matrix kernels busy.
+        var results: [LoglikelihoodResult] = []
+        results.reserveCapacity(pairs.count)
+        var index = 0
+        let lanes = max(2, config.sequences)
+        while index < questions.count {
+            var group: [[TokenizedPair]] = []
+            var sequencesUsed = 1
+            var choiceTokens = 0
+            while index + group.count < questions.count {
+                let question = questions[index + group.count]
+                let tokens = question.reduce(0) { $0 + max($1.continuation.count, 1) }
+                let needed = 1 + question.count
+                if !group.isEmpty
+                    && (sequencesUsed + needed > lanes || choiceTokens + tokens > config.batchSize)
+                {
+                    break
+                }
+                if group.isEmpty && sequencesUsed + needed > lanes {
+                    throw ProctorError.invalidArgument(
+                        "a question with \(question.count) choices needs more than the engine's \(lanes) sequences")
+                }
+                group.append(question)
+                sequencesUsed += needed
+                choiceTokens += tokens
+            }
+            results += try scoreQuestions(group).flatMap { $0 }
+            index += group.count
+        }
+        return results
     }
 
-    /// Scores continuations that share one context.
-    private func scoreGroup(_ pairs: [TokenizedPair]) throws -> [LoglikelihoodResult] {
+    /// Scores a group of questions. Sequence 0 holds the prefix all their contexts share (kept
+    /// between calls: the next group re-uses what matches); each question's context continues
+    /// in its own sequence, and each choice in its own sequence copied from its question's.
+    private func scoreQuestions(_ questions: [[TokenizedPair]]) throws -> [[LoglikelihoodResult]] {
         try state.withLock { state in
             let context = state.context
-            let longest = pairs.map(\.continuation.count).max() ?? 0
-            // Keep the last `contextLength` tokens, as lm-eval truncates from the left.
-            var contextTokens = pairs[0].context
-            let room = context.contextLength - longest
-            guard room >= 1 else {
-                throw ProctorError.invalidArgument(
-                    "a continuation of \(longest) tokens does not fit the context of \(context.contextLength)")
+            var contexts: [[Int32]] = []
+            for question in questions {
+                let longest = question.map(\.continuation.count).max() ?? 0
+                let room = context.contextLength - longest
+                guard room >= 1 else {
+                    throw ProctorError.invalidArgument(
+                        "a continuation of \(longest) tokens does not fit the context of \(context.contextLength)")
+                }
+                // Keep the last tokens that fit, as lm-eval truncates from the left.
+                let tokens = question[0].context
+                contexts.append(tokens.count > room ? Array(tokens.suffix(room)) : tokens)
+                for pair in question { state.scoring.requested += pair.context.count + pair.continuation.count }
             }
-            if contextTokens.count > room { contextTokens = Array(contextTokens.suffix(room)) }
             state.scoringCalls += 1
-            for pair in pairs { state.scoring.requested += pair.context.count + pair.continuation.count }
 
-            // Sequence 0: the context without its last token.
-            let shared = Array(contextTokens.dropLast())
-            let last = contextTokens[contextTokens.count - 1]
+            // Sequence 0: the longest prefix every context (but its last token) shares.
+            var shared = Array(contexts[0].dropLast())
+            for tokens in contexts.dropFirst() {
+                var common = 0
+                while common < shared.count && common < tokens.count - 1 && shared[common] == tokens[common] {
+                    common += 1
+                }
+                shared.removeSubrange(common...)
+            }
             let reused = try Self.reusePrefix(&state, shared, evaluateLast: false)
             if reused < shared.count {
                 try context.decodeSequence(Array(shared[reused...]), from: reused, wantLastLogits: false)
@@ -86,73 +125,101 @@ extension LlamaEngine {
             }
             state.reusedTokens += reused
             state.cached = shared
+            var used: [Int32] = []
+            defer { for sequence in used { context.removeTokens(sequence: sequence, from: -1) } }
 
-            var results = [LoglikelihoodResult]()
-            results.reserveCapacity(pairs.count)
-            let lanes = max(1, context.sequences - 1)
-            var index = 0
-            while index < pairs.count {
-                // As many choices as fit one batch and the free sequences.
-                var batch: [Int] = []
-                var tokens = 0
-                while index + batch.count < pairs.count && batch.count < lanes {
-                    let size = max(pairs[index + batch.count].continuation.count, 1)
-                    if !batch.isEmpty && tokens + size > context.batchSize { break }
-                    batch.append(index + batch.count)
-                    tokens += size
+            // Each question's own context tokens (all but the last) in its own sequence.
+            var batch = ScoringBatch()
+            var contextSequences: [Int32] = []
+            for (question, tokens) in contexts.enumerated() {
+                let sequence = Int32(1 + question)
+                used.append(sequence)
+                contextSequences.append(sequence)
+                context.removeTokens(sequence: sequence, from: -1)
+                if !shared.isEmpty { context.copySequence(from: 0, to: sequence, from: 0, to: shared.count) }
+                for position in shared.count..<(tokens.count - 1) {
+                    batch.add(tokens[position], at: position, in: sequence, target: nil)
                 }
-                results += try scoreBatch(
-                    batch.map { pairs[$0].continuation }, after: last, at: shared.count, context: context,
-                    state: &state)
-                index += batch.count
             }
-            return results
+            _ = try batch.decode(context)
+            state.evaluatedTokens += batch.count
+            state.scoring.evaluated += batch.count
+
+            // Every choice of every question: the context's last token, then the choice's tokens.
+            batch = ScoringBatch()
+            var next = Int32(1 + contexts.count)
+            var spans: [[Range<Int>]] = []
+            for (question, tokens) in contexts.enumerated() {
+                var questionSpans: [Range<Int>] = []
+                for pair in questions[question] {
+                    let sequence = next
+                    next += 1
+                    used.append(sequence)
+                    context.removeTokens(sequence: sequence, from: -1)
+                    context.copySequence(from: contextSequences[question], to: sequence, from: 0, to: tokens.count - 1)
+                    let start = batch.count
+                    let inputs = [tokens[tokens.count - 1]] + pair.continuation.dropLast()
+                    for (step, token) in inputs.enumerated() {
+                        let target = step < pair.continuation.count ? pair.continuation[step] : nil
+                        batch.add(token, at: tokens.count - 1 + step, in: sequence, target: target)
+                    }
+                    questionSpans.append(start..<(start + pair.continuation.count))
+                }
+                spans.append(questionSpans)
+            }
+            let scored = try batch.decode(context)
+            state.evaluatedTokens += batch.count
+            state.scoring.evaluated += batch.count
+            return zip(questions, spans).map { question, questionSpans in
+                zip(question, questionSpans).map { pair, span in
+                    var total = 0.0
+                    var greedy = true
+                    for index in span {
+                        guard let value = scored[index] else { continue }
+                        total += value.logprob
+                        greedy = greedy && value.isArgmax
+                    }
+                    return LoglikelihoodResult(logprob: total, isGreedy: greedy, tokenCount: pair.continuation.count)
+                }
+            }
         }
     }
+}
 
-    /// Decodes `last` then each continuation but its final token in its own sequence (1...),
-    /// all sharing sequence 0's cells, and reads each continuation token's log-probability.
-    private func scoreBatch(
-        _ continuations: [[Int32]], after last: Int32, at position: Int, context: LlamaContext, state: inout State
-    ) throws -> [LoglikelihoodResult] {
-        var tokens: [Int32] = []
-        var positions: [Int32] = []
-        var sequences: [Int32] = []
-        var offsets: [Int] = []
-        for (lane, continuation) in continuations.enumerated() {
-            let sequence = Int32(lane + 1)
-            context.removeTokens(sequence: sequence, from: -1)
-            if position > 0 { context.copySequence(from: 0, to: sequence, from: 0, to: position) }
-            offsets.append(tokens.count)
-            let inputs = [last] + continuation.dropLast()
-            for (step, token) in inputs.enumerated() {
-                tokens.append(token)
-                positions.append(Int32(position + step))
-                sequences.append(sequence)
-            }
-        }
-        defer {
-            for lane in continuations.indices { context.removeTokens(sequence: Int32(lane + 1), from: -1) }
-        }
-        try context.decode(
-            tokens: tokens, positions: positions, sequences: sequences,
-            wantLogits: [Bool](repeating: true, count: tokens.count))
-        state.evaluatedTokens += tokens.count
-        state.scoring.evaluated += tokens.count
+/// Tokens for one or more decode calls (split at the batch size), with the token whose
+/// log-probability each position's logits should give.
+struct ScoringBatch {
+    var tokens: [Int32] = []
+    var positions: [Int32] = []
+    var sequences: [Int32] = []
+    var targets: [Int32?] = []
 
-        var results: [LoglikelihoodResult] = []
-        for (lane, continuation) in continuations.enumerated() {
-            var total = 0.0
-            var greedy = true
-            for (step, token) in continuation.enumerated() {
-                let row = try context.logits(at: Int32(offsets[lane] + step))
-                let scored = LogSoftmax.score(row, token: Int(token))
-                total += scored.logprob
-                if !scored.isArgmax { greedy = false }
+    var count: Int { tokens.count }
+
+    mutating func add(_ token: Int32, at position: Int, in sequence: Int32, target: Int32?) {
+        tokens.append(token)
+        positions.append(Int32(position))
+        sequences.append(sequence)
+        targets.append(target)
+    }
+
+    /// Decodes in chunks of the context's batch size; returns, per token with a target, the
+    /// target's log-probability and whether it was the most likely token.
+    func decode(_ context: LlamaContext) throws -> [(logprob: Double, isArgmax: Bool)?] {
+        var scored = [(logprob: Double, isArgmax: Bool)?](repeating: nil, count: tokens.count)
+        var offset = 0
+        while offset < tokens.count {
+            let end = min(offset + context.batchSize, tokens.count)
+            try context.decode(
+                tokens: Array(tokens[offset..<end]), positions: Array(positions[offset..<end]),
+                sequences: Array(sequences[offset..<end]), wantLogits: targets[offset..<end].map { $0 != nil })
+            for index in offset..<end {
+                guard let target = targets[index] else { continue }
+                scored[index] = LogSoftmax.score(try context.logits(at: Int32(index - offset)), token: Int(target))
             }
-            results.append(LoglikelihoodResult(logprob: total, isGreedy: greedy, tokenCount: continuation.count))
+            offset = end
         }
-        return results
+        return scored
     }
 }
 
@@ -224,7 +291,7 @@ extension LlamaEngine {
             try context.decode(
                 tokens: Array(inputs[offset..<end]), positions: (offset..<end).map { Int32($0) },
                 sequences: [Int32](repeating: 0, count: end - offset), wantLogits: want)
-            for position in max(offset, firstScored)..<end {
+            for position in max(offset, firstScored)..<max(end, max(offset, firstScored)) {
                 let row = try context.logits(at: Int32(position - offset))
                 total += LogSoftmax.score(row, token: Int(targets[position - firstScored])).logprob
             }

@@ -19,7 +19,7 @@ public struct LlamaEngineConfig: Sendable, Hashable {
 
     public init(
         contextLength: Int = 4096, batchSize: Int = 512,
-        threads: Int = LlamaEngineConfig.defaultThreads, sequences: Int = 16
+        threads: Int = LlamaEngineConfig.defaultThreads, sequences: Int = 64
     ) {
         self.contextLength = contextLength
         self.batchSize = batchSize

@@ -89,7 +89,7 @@ struct LoglikelihoodTests {
         // shifts a log-likelihood by a few hundredths. A stale or missing cell would shift it by nats.
         for question in 0..<3 {
             let fresh = try LlamaEngine(
-                model: backend.engine.model, config: LlamaEngineConfig(contextLength: 512, sequences: 4))
+                model: backend.engine.model, config: LlamaEngineConfig(contextLength: 512, sequences: 8))
             let alone = try fresh.loglikelihoodBlocking(Array(requests[(question * 3)..<(question * 3 + 3)]))
             for choice in 0..<3 {
                 let delta = abs(results[question * 3 + choice].logprob - alone[choice].logprob)

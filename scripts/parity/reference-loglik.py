@@ -105,6 +105,7 @@ class Scorer:
                          n_threads=int(os.environ.get("REF_THREADS", "2")))
         self.bos = self.llm.token_bos()
         self.tokens = 0
+        self.last_context = None
 
     def tok(self, text, bos=True):
         return self.llm.tokenize(text.encode("utf-8"), add_bos=bos, special=False)
@@ -119,10 +120,16 @@ class Scorer:
         cont = whole[len(ctx):]
         if not ctx:
             ctx = [self.bos]
-        self.llm.reset()
-        inputs = ctx + cont[:-1]
-        self.llm.eval(inputs)
-        self.tokens += len(inputs)
+        # The context is evaluated once per question; each choice continues from it.
+        if ctx != self.last_context:
+            self.llm.reset()
+            self.llm.eval(ctx)
+            self.tokens += len(ctx)
+            self.last_context = ctx
+        self.llm.n_tokens = len(ctx)
+        if len(cont) > 1:
+            self.llm.eval(cont[:-1])
+            self.tokens += len(cont) - 1
         total, greedy = 0.0, True
         for j, token in enumerate(cont):
             lp, top = log_softmax_at(self.llm.scores[len(ctx) - 1 + j], token)
@@ -141,6 +148,7 @@ class Scorer:
             else:
                 inputs = tokens[max(0, end - window - 1): end - 1]
             self.llm.reset()
+            self.last_context = None
             self.llm.eval(inputs)
             self.tokens += len(inputs)
             first = len(inputs) - count
