@@ -28,6 +28,8 @@ extension BackendFactory {
                 settings: [
                     "engine": "llama.cpp (llama-cpp-python \(LlamaRuntime.llamaCppPythonVersion))",
                     "batch": "\(local.engine.config.batchSize)",
+                    "attention": local.engine.config.flashAttention ? "flash" : "standard",
+                    "ubatch": "\(local.engine.config.microBatch)",
                 ])
         }
         if case .http(let baseURL, let model, _) = spec {

@@ -13,12 +13,15 @@ final class LlamaContext {
     private let threadpool: LlamaLibrary.Handle?
     private var library: LlamaLibrary { model.library }
 
-    init(model: LlamaModel, contextLength: Int, batchSize: Int, sequences: Int, threads: Int) throws {
+    init(
+        model: LlamaModel, contextLength: Int, batchSize: Int, microBatch: Int = 32, sequences: Int, threads: Int,
+        flashAttention: Bool = true
+    ) throws {
         self.model = model
         guard
             let handle = model.library.contextNew(
-                model.handle, Int32(contextLength), Int32(batchSize), Int32(sequences), Int32(threads),
-                Int32(threads))
+                model.handle, Int32(contextLength), Int32(batchSize), Int32(microBatch), Int32(sequences),
+                Int32(threads), Int32(threads), flashAttention ? 1 : 0)
         else { throw ProctorError.engineFailure("could not create a context of \(contextLength) tokens") }
         self.handle = handle
         self.sequences = sequences
@@ -39,10 +42,19 @@ final class LlamaContext {
     /// Decodes tokens at the given positions of the given sequences. `wantLogits[i]` keeps
     /// the logits of token i; they are read with `logits(at:)` by their index in this call.
     func decode(tokens: [Int32], positions: [Int32], sequences: [Int32], wantLogits: [Bool]) throws {
-        precondition(tokens.count == positions.count && tokens.count == sequences.count)
+        try decode(
+            tokens: tokens, positions: positions, sequenceSets: sequences.map { UInt64(1) << UInt64($0) },
+            wantLogits: wantLogits)
+    }
+
+    /// As `decode(tokens:positions:sequences:wantLogits:)`, with each token in every sequence
+    /// whose bit is set in its `sequenceSets` entry (sequences 0-63): a token several sequences
+    /// share is decoded once and its cell serves all of them.
+    func decode(tokens: [Int32], positions: [Int32], sequenceSets: [UInt64], wantLogits: [Bool]) throws {
+        precondition(tokens.count == positions.count && tokens.count == sequenceSets.count)
         guard !tokens.isEmpty else { return }
         let flags = wantLogits.map { Int8($0 ? 1 : 0) }
-        let status = library.decode(handle, tokens, positions, sequences, flags, Int32(tokens.count))
+        let status = library.decode(handle, tokens, positions, sequenceSets, flags, Int32(tokens.count))
         guard status == 0 else {
             throw ProctorError.engineFailure(
                 status == 1

@@ -3,12 +3,13 @@ import ProctorCore
 
 /// Loglikelihood scoring (the benchmarks' requests) on the engine's context.
 ///
-/// Requests that share a context (the choices of one question) evaluate the context once:
-/// all but its last token go into sequence 0 of the KV cache, then every choice gets its own
-/// sequence that shares those cells (`llama_memory_seq_cp`) and decodes the context's last
-/// token followed by the choice's tokens, all choices in one batch. Sequence 0 also keeps
-/// its tokens between calls, so the next context re-uses the longest common prefix: a
-/// few-shot block that many questions start with is evaluated once for all of them.
+/// Requests that share a context (the choices of one question) evaluate the context once, in
+/// a sequence of the KV cache; its last token's logits score every choice's first token, and
+/// each choice's further tokens go into a sequence that shares the context's cells
+/// (`llama_memory_seq_cp`), tokens that several choices begin with decoded once for all of
+/// them. Several questions go into one decode. Sequence 0 keeps the prefix all contexts of a
+/// group share between calls, so the next group re-uses the longest common prefix: a few-shot
+/// block that many questions start with is evaluated once for all of them.
 extension LlamaEngine {
     /// One request split into tokens as lm-eval splits it.
     struct TokenizedPair: Sendable {
@@ -55,22 +56,22 @@ extension LlamaEngine {
                 questions.append([pair])
             }
         }
-        // Several questions per decode: larger batches keep llama.cpp's matrix kernels busy.
+        // Several questions per decode: larger batches keep llama.cpp's matrix kernels busy, but
+        // every token attends over all cells in use, so a group stays within `groupTokens`.
         var results: [LoglikelihoodResult] = []
         results.reserveCapacity(pairs.count)
         var index = 0
-        let lanes = max(2, config.sequences)
+        let lanes = max(2, min(config.sequences, 64))
+        let budget = max(1, config.groupTokens)
         while index < questions.count {
             var group: [[TokenizedPair]] = []
             var sequencesUsed = 1
-            var choiceTokens = 0
+            var groupTokens = 0
             while index + group.count < questions.count {
                 let question = questions[index + group.count]
-                let tokens = question.reduce(0) { $0 + max($1.continuation.count, 1) }
-                let needed = 1 + question.count
-                if !group.isEmpty
-                    && (sequencesUsed + needed > lanes || choiceTokens + tokens > config.batchSize)
-                {
+                let tokens = question[0].context.count + question.reduce(0) { $0 + $1.continuation.count - 1 }
+                let needed = 1 + question.filter { $0.continuation.count > 1 }.count
+                if !group.isEmpty && (sequencesUsed + needed > lanes || groupTokens + tokens > budget) {
                     break
                 }
                 if group.isEmpty && sequencesUsed + needed > lanes {
@@ -79,7 +80,7 @@ extension LlamaEngine {
                 }
                 group.append(question)
                 sequencesUsed += needed
-                choiceTokens += tokens
+                groupTokens += tokens
             }
             results += try scoreQuestions(group).flatMap { $0 }
             index += group.count
@@ -89,7 +90,8 @@ extension LlamaEngine {
 
     /// Scores a group of questions. Sequence 0 holds the prefix all their contexts share (kept
     /// between calls: the next group re-uses what matches); each question's context continues
-    /// in its own sequence, and each choice in its own sequence copied from its question's.
+    /// in its own sequence, whose last token's logits score every choice's first token; each
+    /// choice's further tokens go into a sequence copied from its question's.
     private func scoreQuestions(_ questions: [[TokenizedPair]]) throws -> [[LoglikelihoodResult]] {
         try state.withLock { state in
             let context = state.context
@@ -128,7 +130,8 @@ extension LlamaEngine {
             var used: [Int32] = []
             defer { for sequence in used { context.removeTokens(sequence: sequence, from: -1) } }
 
-            // Each question's own context tokens (all but the last) in its own sequence.
+            // Each question's own context tokens in its own sequence; the last one's logits
+            // give every choice's first token.
             var batch = ScoringBatch()
             var contextSequences: [Int32] = []
             for (question, tokens) in contexts.enumerated() {
@@ -138,94 +141,156 @@ extension LlamaEngine {
                 context.removeTokens(sequence: sequence, from: -1)
                 if !shared.isEmpty { context.copySequence(from: 0, to: sequence, from: 0, to: shared.count) }
                 for position in shared.count..<(tokens.count - 1) {
-                    batch.add(tokens[position], at: position, in: sequence, target: nil)
+                    batch.add(tokens[position], at: position, in: 1 << UInt64(sequence))
                 }
+                batch.add(
+                    tokens[tokens.count - 1], at: tokens.count - 1, in: 1 << UInt64(sequence),
+                    targets: questions[question].enumerated().map {
+                        ScoringBatch.Target(question, $0, $1.continuation[0])
+                    })
             }
-            _ = try batch.decode(context)
+            var scores = ScoreSheet(questions)
+            try batch.decode(context, into: &scores)
             state.evaluatedTokens += batch.count
             state.scoring.evaluated += batch.count
 
-            // Every choice of every question: the context's last token, then the choice's tokens.
+            // The choices' further tokens. Each choice gets a sequence that shares its question's
+            // cells; choices that begin with the same tokens share those tokens' cells too (a
+            // token in several sequences is decoded once), so only the differing tails cost.
             batch = ScoringBatch()
             var next = Int32(1 + contexts.count)
-            var spans: [[Range<Int>]] = []
             for (question, tokens) in contexts.enumerated() {
-                var questionSpans: [Range<Int>] = []
-                for pair in questions[question] {
+                var nodes: [ChoiceNode: Int] = [:]
+                for (choice, pair) in questions[question].enumerated() where pair.continuation.count > 1 {
                     let sequence = next
                     next += 1
                     used.append(sequence)
                     context.removeTokens(sequence: sequence, from: -1)
-                    context.copySequence(from: contextSequences[question], to: sequence, from: 0, to: tokens.count - 1)
-                    let start = batch.count
-                    let inputs = [tokens[tokens.count - 1]] + pair.continuation.dropLast()
-                    for (step, token) in inputs.enumerated() {
-                        let target = step < pair.continuation.count ? pair.continuation[step] : nil
-                        batch.add(token, at: tokens.count - 1 + step, in: sequence, target: target)
+                    context.copySequence(from: contextSequences[question], to: sequence, from: 0, to: tokens.count)
+                    var parent = -1
+                    for step in 0..<(pair.continuation.count - 1) {
+                        let key = ChoiceNode(parent: parent, token: pair.continuation[step])
+                        let target = ScoringBatch.Target(question, choice, pair.continuation[step + 1])
+                        if let index = nodes[key] {
+                            batch.join(index, sequence: sequence, target: target)
+                            parent = index
+                        } else {
+                            batch.add(
+                                pair.continuation[step], at: tokens.count + step, in: 1 << UInt64(sequence),
+                                targets: [target])
+                            parent = batch.count - 1
+                            nodes[key] = parent
+                        }
                     }
-                    questionSpans.append(start..<(start + pair.continuation.count))
                 }
-                spans.append(questionSpans)
             }
-            let scored = try batch.decode(context)
+            try batch.decode(context, into: &scores)
             state.evaluatedTokens += batch.count
             state.scoring.evaluated += batch.count
-            return zip(questions, spans).map { question, questionSpans in
-                zip(question, questionSpans).map { pair, span in
-                    var total = 0.0
-                    var greedy = true
-                    for index in span {
-                        guard let value = scored[index] else { continue }
-                        total += value.logprob
-                        greedy = greedy && value.isArgmax
-                    }
-                    return LoglikelihoodResult(logprob: total, isGreedy: greedy, tokenCount: pair.continuation.count)
-                }
+            return scores.results
+        }
+    }
+}
+
+/// A token of a choice's continuation, identified by the token before it (batch index, -1 for
+/// the context) and its value: choices that reach the same node share its cell.
+private struct ChoiceNode: Hashable {
+    var parent: Int
+    var token: Int32
+}
+
+/// Per choice, the sum of its tokens' log-probabilities and whether each was the argmax.
+struct ScoreSheet {
+    private var sums: [[Double]]
+    private var greedy: [[Bool]]
+    private let counts: [[Int]]
+
+    init(_ questions: [[LlamaEngine.TokenizedPair]]) {
+        sums = questions.map { [Double](repeating: 0, count: $0.count) }
+        greedy = questions.map { [Bool](repeating: true, count: $0.count) }
+        counts = questions.map { $0.map(\.continuation.count) }
+    }
+
+    mutating func add(question: Int, choice: Int, logprob: Double, isArgmax: Bool) {
+        sums[question][choice] += logprob
+        greedy[question][choice] = greedy[question][choice] && isArgmax
+    }
+
+    var results: [[LoglikelihoodResult]] {
+        sums.indices.map { question in
+            sums[question].indices.map { choice in
+                LoglikelihoodResult(
+                    logprob: sums[question][choice], isGreedy: greedy[question][choice],
+                    tokenCount: counts[question][choice])
             }
         }
     }
 }
 
-/// Tokens for one or more decode calls (split at the batch size), with the token whose
-/// log-probability each position's logits should give.
+/// Tokens for one or more decode calls (split at the batch size); each token belongs to a set
+/// of sequences, and the tokens with targets keep their logits to score them.
 struct ScoringBatch {
+    /// A token whose log-probability a row gives: the `choice` of `question` scores `token`.
+    struct Target {
+        var question: Int
+        var choice: Int
+        var token: Int32
+        init(_ question: Int, _ choice: Int, _ token: Int32) {
+            self.question = question
+            self.choice = choice
+            self.token = token
+        }
+    }
+
     var tokens: [Int32] = []
     var positions: [Int32] = []
-    var sequences: [Int32] = []
-    var targets: [Int32?] = []
+    var sequenceSets: [UInt64] = []
+    var targets: [[Target]] = []
 
     var count: Int { tokens.count }
 
-    mutating func add(_ token: Int32, at position: Int, in sequence: Int32, target: Int32?) {
+    mutating func add(_ token: Int32, at position: Int, in sequences: UInt64, targets rowTargets: [Target] = []) {
         tokens.append(token)
         positions.append(Int32(position))
-        sequences.append(sequence)
-        targets.append(target)
+        sequenceSets.append(sequences)
+        targets.append(rowTargets)
     }
 
-    /// Decodes in chunks of the context's batch size; returns, per token with a target, the
-    /// target's log-probability and whether it was the most likely token.
-    func decode(_ context: LlamaContext) throws -> [(logprob: Double, isArgmax: Bool)?] {
-        var scored = [(logprob: Double, isArgmax: Bool)?](repeating: nil, count: tokens.count)
+    /// Adds a sequence (and one more target) to a token already in the batch.
+    mutating func join(_ index: Int, sequence: Int32, target: Target) {
+        sequenceSets[index] |= 1 << UInt64(sequence)
+        targets[index].append(target)
+    }
+
+    /// Decodes in chunks of the context's batch size and adds every target's log-probability
+    /// to the sheet.
+    func decode(_ context: LlamaContext, into sheet: inout ScoreSheet) throws {
         var offset = 0
         while offset < tokens.count {
             let end = min(offset + context.batchSize, tokens.count)
             try context.decode(
                 tokens: Array(tokens[offset..<end]), positions: Array(positions[offset..<end]),
-                sequences: Array(sequences[offset..<end]), wantLogits: targets[offset..<end].map { $0 != nil })
-            for index in offset..<end {
-                guard let target = targets[index] else { continue }
-                scored[index] = LogSoftmax.score(try context.logits(at: Int32(index - offset)), token: Int(target))
+                sequenceSets: Array(sequenceSets[offset..<end]), wantLogits: targets[offset..<end].map { !$0.isEmpty })
+            for index in offset..<end where !targets[index].isEmpty {
+                let row = LogSoftmax(try context.logits(at: Int32(index - offset)))
+                for target in targets[index] {
+                    let (logprob, isArgmax) = row.score(Int(target.token))
+                    sheet.add(question: target.question, choice: target.choice, logprob: logprob, isArgmax: isArgmax)
+                }
             }
             offset = end
         }
-        return scored
     }
 }
 
-/// Log-softmax of one logits row at one token, and whether that token is the row's argmax.
-enum LogSoftmax {
-    static func score(_ row: UnsafeBufferPointer<Float>, token: Int) -> (logprob: Double, isArgmax: Bool) {
+/// Log-softmax of one logits row: the row's maximum and log-sum-exp once, then any token.
+struct LogSoftmax {
+    let row: UnsafeBufferPointer<Float>
+    let maximum: Float
+    let argmax: Int
+    let logSum: Double
+
+    init(_ row: UnsafeBufferPointer<Float>) {
         var maximum = -Float.infinity
         var argmax = 0
         for index in row.indices where row[index] > maximum {
@@ -234,8 +299,19 @@ enum LogSoftmax {
         }
         var sum: Double = 0
         for value in row { sum += Double(expf(value - maximum)) }
-        let logprob = Double(row[token] - maximum) - log(sum)
-        return (logprob, argmax == token || row[token] == maximum)
+        self.row = row
+        self.maximum = maximum
+        self.argmax = argmax
+        self.logSum = log(sum)
+    }
+
+    /// The token's log-probability and whether it is (one of) the row's most likely.
+    func score(_ token: Int) -> (logprob: Double, isArgmax: Bool) {
+        (Double(row[token] - maximum) - logSum, argmax == token || row[token] == maximum)
+    }
+
+    static func score(_ row: UnsafeBufferPointer<Float>, token: Int) -> (logprob: Double, isArgmax: Bool) {
+        LogSoftmax(row).score(token)
     }
 }
 

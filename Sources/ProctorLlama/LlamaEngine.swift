@@ -16,11 +16,39 @@ public struct LlamaEngineConfig: Sendable, Hashable {
     public var batchSize: Int
     public var threads: Int
     public var sequences: Int
+    /// llama.cpp's flash attention (`PROCTOR_LLAMA_FLASH_ATTN=0` turns it off) and the
+    /// micro-batch (`PROCTOR_LLAMA_UBATCH`): together they make scores reproducible. The model's
+    /// activations are rounded to 8 bits before every matrix product, so a last-bit difference
+    /// anywhere grows into tenths of a nat. Without flash attention, llama.cpp's result for a
+    /// token depends on where its cells lie in the KV cache and on the other sequences there;
+    /// with it, and with micro-batches below 64 tokens (where the CPU kernel switches to a tiled
+    /// path), it depends on nothing but the token's own sequence: grouped, cached and
+    /// one-at-a-time scoring all give the same bits.
+    public var flashAttention: Bool
+    public var microBatch: Int
+    /// Loglikelihood scoring puts several questions into one decode until their new tokens
+    /// reach this many (`PROCTOR_LLAMA_GROUP`).
+    public var groupTokens: Int
+
+    /// `PROCTOR_LLAMA_\(name)` as a positive integer, else `fallback`.
+    public static func environment(_ name: String, default fallback: Int) -> Int {
+        guard let text = ProcessInfo.processInfo.environment["PROCTOR_LLAMA_" + name], let value = Int(text), value > 0
+        else { return fallback }
+        return value
+    }
 
     public init(
-        contextLength: Int = 4096, batchSize: Int = 512,
-        threads: Int = LlamaEngineConfig.defaultThreads, sequences: Int = 64
+        contextLength: Int = LlamaEngineConfig.environment("CTX", default: 4096),
+        batchSize: Int = LlamaEngineConfig.environment("BATCH", default: 512),
+        threads: Int = LlamaEngineConfig.defaultThreads,
+        sequences: Int = LlamaEngineConfig.environment("SEQUENCES", default: 64),
+        microBatch: Int = LlamaEngineConfig.environment("UBATCH", default: 32),
+        flashAttention: Bool = (ProcessInfo.processInfo.environment["PROCTOR_LLAMA_FLASH_ATTN"] ?? "1") != "0",
+        groupTokens: Int = LlamaEngineConfig.environment("GROUP", default: 256)
     ) {
+        self.groupTokens = groupTokens
+        self.flashAttention = flashAttention
+        self.microBatch = microBatch
         self.contextLength = contextLength
         self.batchSize = batchSize
         self.threads = threads
@@ -61,8 +89,9 @@ public final class LlamaEngine: Sendable {
         self.config = config
         let length = min(config.contextLength, max(model.trainingContextLength, 512))
         let context = try LlamaContext(
-            model: model, contextLength: length, batchSize: config.batchSize, sequences: config.sequences,
-            threads: config.threads)
+            model: model, contextLength: length, batchSize: config.batchSize, microBatch: config.microBatch,
+            sequences: min(config.sequences, 64),
+            threads: config.threads, flashAttention: config.flashAttention)
         state = Mutex(State(context: context))
         queue = DispatchQueue(label: "proctor.llama.engine", qos: .userInitiated)
     }

@@ -38,7 +38,7 @@ final class LlamaLibrary: @unchecked Sendable {
         @convention(c) (Handle, UnsafePointer<CChar>, Int32, UnsafeMutablePointer<Int32>?, Int32, Int32, Int32) ->
             Int32
     let tokenToPiece: @convention(c) (Handle, Int32, UnsafeMutablePointer<CChar>, Int32, Int32) -> Int32
-    let contextNew: @convention(c) (Handle, Int32, Int32, Int32, Int32, Int32) -> Handle?
+    let contextNew: @convention(c) (Handle, Int32, Int32, Int32, Int32, Int32, Int32, Int32) -> Handle?
     let contextFree: @convention(c) (Handle) -> Void
     let threadpoolNew: @convention(c) (Int32, Int32) -> Handle?
     let threadpoolFree: @convention(c) (Handle) -> Void
@@ -47,7 +47,7 @@ final class LlamaLibrary: @unchecked Sendable {
     let nBatch: @convention(c) (Handle) -> Int32
     let decode:
         @convention(c) (
-            Handle, UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafePointer<Int8>, Int32
+            Handle, UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafePointer<UInt64>, UnsafePointer<Int8>, Int32
         ) -> Int32
     let logitsIth: @convention(c) (Handle, Int32) -> UnsafeMutablePointer<Float>?
     let memoryClear: @convention(c) (Handle) -> Void

@@ -3,7 +3,7 @@
 /// pointers, so the Swift side never depends on llama.cpp's struct layouts and `swift build`
 /// never needs llama.cpp at all. Bump `abiVersion` with every change to the exported functions.
 enum LlamaShimSource {
-    static let abiVersion: Int32 = 3
+    static let abiVersion: Int32 = 4
 
     static let text = #"""
         #include "llama.h"
@@ -13,7 +13,7 @@ enum LlamaShimSource {
         #include <stdlib.h>
         #include <string.h>
 
-        int pl_abi_version(void) { return 3; }
+        int pl_abi_version(void) { return 4; }
 
         static int pl_quiet = 1;
         static void pl_log(enum ggml_log_level level, const char * text, void * user) {
@@ -79,11 +79,12 @@ enum LlamaShimSource {
             return llama_token_to_piece(pl_vocab(m), token, buf, len, 0, special != 0);
         }
 
-        void * pl_context_new(void * m, int n_ctx, int n_batch, int n_seq_max, int n_threads, int n_threads_batch) {
+        void * pl_context_new(void * m, int n_ctx, int n_batch, int n_ubatch, int n_seq_max, int n_threads,
+                             int n_threads_batch, int flash_attn) {
             struct llama_context_params p = llama_context_default_params();
             p.n_ctx = (uint32_t) n_ctx;
             p.n_batch = (uint32_t) n_batch;
-            p.n_ubatch = (uint32_t) n_batch;
+            p.n_ubatch = (uint32_t) n_ubatch;
             p.n_seq_max = (uint32_t) n_seq_max;
             p.n_threads = n_threads;
             p.n_threads_batch = n_threads_batch;
@@ -91,6 +92,11 @@ enum LlamaShimSource {
             /* One KV buffer for all sequences, so the choices of a question (sequences 1..n) share
                the cells of its context (sequence 0) through llama_memory_seq_cp. */
             p.kv_unified = 1;
+            /* Reproducible arithmetic (see LlamaEngineConfig.flashAttention): flash attention skips
+               masked cells one by one, so a token's result does not depend on where its cells lie
+               or which other sequences share the cache, as long as micro-batches stay below the
+               64 tokens at which the CPU kernel switches to a tiled path. */
+            p.flash_attn_type = flash_attn ? LLAMA_FLASH_ATTN_TYPE_ENABLED : LLAMA_FLASH_ATTN_TYPE_DISABLED;
             return llama_init_from_model((struct llama_model *) m, p);
         }
 
@@ -112,16 +118,22 @@ enum LlamaShimSource {
         int pl_n_ctx(void * c) { return (int) llama_n_ctx((const struct llama_context *) c); }
         int pl_n_batch(void * c) { return (int) llama_n_batch((const struct llama_context *) c); }
 
-        /* Decodes n tokens. Token i goes to position pos[i] of sequence seq[i]; logits are kept
-           for the tokens whose flag in want_logits is non-zero. Returns llama_decode's status. */
-        int pl_decode(void * c, const int32_t * tokens, const int32_t * pos, const int32_t * seq,
+        /* Decodes n tokens. Token i goes to position pos[i] of every sequence whose bit is set in
+           seqs[i] (sequences 0-63; a token shared by several sequences is decoded once); logits
+           are kept for the tokens whose flag in want_logits is non-zero. Returns llama_decode's
+           status, or -100 for a token without a sequence. */
+        int pl_decode(void * c, const int32_t * tokens, const int32_t * pos, const uint64_t * seqs,
                       const int8_t * want_logits, int n) {
-            struct llama_batch b = llama_batch_init(n, 0, 1);
+            struct llama_batch b = llama_batch_init(n, 0, 64);
             for (int i = 0; i < n; i++) {
                 b.token[i] = tokens[i];
                 b.pos[i] = pos[i];
-                b.n_seq_id[i] = 1;
-                b.seq_id[i][0] = seq[i];
+                int k = 0;
+                for (int s = 0; s < 64; s++) {
+                    if (seqs[i] & ((uint64_t) 1 << s)) { b.seq_id[i][k++] = s; }
+                }
+                if (k == 0) { llama_batch_free(b); return -100; }
+                b.n_seq_id[i] = k;
                 b.logits[i] = want_logits[i];
             }
             b.n_tokens = n;

@@ -101,8 +101,11 @@ def log_softmax_at(row, token):
 
 class Scorer:
     def __init__(self, model, n_ctx):
-        self.llm = Llama(model_path=model, n_ctx=n_ctx, n_batch=512, logits_all=True, verbose=False,
-                         n_threads=int(os.environ.get("REF_THREADS", "2")))
+        # Flash attention with micro-batches under 64 tokens: the configuration in which
+        # llama.cpp's CPU results do not depend on batch composition or KV-cell layout (see
+        # docs/PARITY.md); Proctor's engine uses the same one.
+        self.llm = Llama(model_path=model, n_ctx=n_ctx, n_batch=512, n_ubatch=32, flash_attn=True,
+                         logits_all=True, verbose=False, n_threads=int(os.environ.get("REF_THREADS", "2")))
         self.bos = self.llm.token_bos()
         self.tokens = 0
         self.last_context = None
