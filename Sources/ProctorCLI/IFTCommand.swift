@@ -245,8 +245,11 @@ struct IFTSummary: Codable {
             let estimate = evaluation.estimate
             let slug = (try? ModelSpec(parsing: evaluation.spec).fileSlug) ?? evaluation.model
             return Row(
-                model: evaluation.model, spec: evaluation.spec, meanScore: estimate?.mean, ciLower: estimate?.lower,
-                ciUpper: estimate?.upper, scored: evaluation.scoredCount, total: evaluation.entries.count,
+                // One score has no interval (its bounds are infinite): JSON gets null.
+                model: evaluation.model, spec: evaluation.spec, meanScore: estimate?.mean,
+                ciLower: estimate.flatMap { $0.lower.isFinite ? $0.lower : nil },
+                ciUpper: estimate.flatMap { $0.upper.isFinite ? $0.upper : nil }, scored: evaluation.scoredCount,
+                total: evaluation.entries.count,
                 lenient: evaluation.entries.filter { $0.parseStatus == .lenient }.count,
                 unparsed: evaluation.entries.filter { $0.parseStatus == .unparsed }.count,
                 errors: evaluation.entries.filter { $0.error != nil }.count,

@@ -32,11 +32,18 @@ struct JudgeOptions: ParsableArguments {
     @Option(help: "Judge temperature (wins over the config).")
     var judgeTemperature: Double?
 
+    @Option(
+        help: ArgumentHelp(
+            "Ask again up to N times when a reply cannot be read, starting the judge's answer with the format "
+                + "(\"Rating: [[\", \"[[\", \"{\"); wins over the config's `reasks`.", valueName: "n"))
+    var reasks: Int?
+
     @Flag(help: "Leave reference answers out of the judge prompts.")
     var noReferences = false
 
     func validate() throws {
         if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
+        if let reasks, reasks < 0 { throw ValidationError("--reasks cannot be negative") }
         if let mode, JudgeMode(rawValue: mode) == nil {
             throw ValidationError("--mode must be single, batch, pairwise or rubric")
         }
@@ -58,6 +65,7 @@ struct JudgeOptions: ParsableArguments {
             if prompts == "book" && config == nil { resolved.scale = .percent }
         }
         if let judgeTemperature { resolved.temperature = judgeTemperature }
+        if let reasks { resolved.reasks = reasks }
         for template in templates {
             let parts = template.split(separator: "=", maxSplits: 1).map(String.init)
             resolved.templates[parts[0]] = parts[1]

@@ -43,11 +43,11 @@ public struct CachedBackend: ModelBackend {
 
     public var name: String { base.name }
     public var defaultPromptStyle: PromptStyle { base.defaultPromptStyle }
-    /// One caller more than the base serves at once: while the base works on one request, the
-    /// next caller's lookup and claim, and the previous caller's commit, run beside it instead
-    /// of between two model calls. The base still caps its own work (the engine's serial queue,
-    /// the HTTP backend's per-endpoint semaphore), so no more requests reach the model at once.
-    public var maxConcurrency: Int { base.maxConcurrency + 1 }
+    /// Twice the callers the base serves at once: while the base works on some requests, the
+    /// others' lookups, claims and commits run beside them instead of between two model calls.
+    /// The base still caps its own work (the engine's serial queue, the HTTP backend's
+    /// per-endpoint semaphore), so no more requests reach the model at once.
+    public var maxConcurrency: Int { 2 * max(1, base.maxConcurrency) }
 
     public func generate(_ request: GenerationRequest) async throws -> GenerationResult {
         guard enabled, RequestFingerprint.isReusable(request) else {
@@ -64,28 +64,26 @@ public struct CachedBackend: ModelBackend {
             try await store.saveResponse(stored, runID: runID)
             return stored.result
         }
-        while !(try await store.claim(key: key, owner: owner)) {
-            try await Task.sleep(for: .milliseconds(100))
-            if let stored = try await store.response(forKey: key) {
+        // One round trip: the answer another process stored meanwhile, or our claim on the key.
+        while true {
+            switch try await store.claimUnanswered(key: key, owner: owner) {
+            case .answered(let stored):
                 try await store.saveResponse(stored, runID: runID)
                 return stored.result
+            case .busy:
+                try await Task.sleep(for: .milliseconds(100))
+            case .claimed:
+                do {
+                    let result = try await callModel(request)
+                    try await store.saveResponse(
+                        StoredResponse(key: key, model: identity.name, request: request, result: result),
+                        runID: runID, releasingClaimOf: owner)
+                    return result
+                } catch {
+                    try? await store.release(key: key, owner: owner)
+                    throw error
+                }
             }
-        }
-        do {
-            // Look again under the claim: another process may have answered and released its
-            // claim between our lookup and our claim (the two-process test catches this).
-            if let stored = try await store.response(forKey: key) {
-                try await store.saveResponse(stored, runID: runID, releasingClaimOf: owner)
-                return stored.result
-            }
-            let result = try await callModel(request)
-            try await store.saveResponse(
-                StoredResponse(key: key, model: identity.name, request: request, result: result), runID: runID,
-                releasingClaimOf: owner)
-            return result
-        } catch {
-            try? await store.release(key: key, owner: owner)
-            throw error
         }
     }
 

@@ -103,6 +103,9 @@ public protocol ResultStore: Sendable {
 
     /// Reserves a request key for this process; false when another live process holds it.
     func claim(key: String, owner: String) async throws -> Bool
+    /// The stored answer if there is one by now, else a claim on the key for this process,
+    /// else `.busy` (another live process holds it): one round trip where the store can.
+    func claimUnanswered(key: String, owner: String) async throws -> ClaimOutcome
     func release(key: String, owner: String) async throws
 
     /// A value remembered by name (file digests, settings).
@@ -120,7 +123,23 @@ public protocol ResultStore: Sendable {
     func records(runID: String) async throws -> [(group: String, index: Int, json: String)]
 }
 
+/// What `claimUnanswered` found.
+public enum ClaimOutcome: Sendable {
+    case answered(StoredResponse)
+    case claimed
+    case busy
+}
+
 extension ResultStore {
+    public func claimUnanswered(key: String, owner: String) async throws -> ClaimOutcome {
+        let claimed = try await claim(key: key, owner: owner)
+        if let stored = try await response(forKey: key) {
+            if claimed { try await release(key: key, owner: owner) }
+            return .answered(stored)
+        }
+        return claimed ? .claimed : .busy
+    }
+
     public func saveResponse(_ response: StoredResponse, runID: String?, releasingClaimOf owner: String) async throws {
         try await saveResponse(response, runID: runID)
         try await release(key: response.key, owner: owner)

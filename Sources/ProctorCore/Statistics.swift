@@ -32,6 +32,29 @@ public struct MeanEstimate: Sendable, Hashable, Codable {
         self.upper = mean + margin
         self.confidence = confidence
     }
+
+    private enum CodingKeys: String, CodingKey { case count, mean, standardDeviation, lower, upper, confidence }
+
+    /// One value has no interval: its infinite bounds are written as null (JSON has no infinity).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(count, forKey: .count)
+        try c.encode(mean, forKey: .mean)
+        try c.encode(standardDeviation, forKey: .standardDeviation)
+        try c.encode(lower.isFinite ? lower : nil, forKey: .lower)
+        try c.encode(upper.isFinite ? upper : nil, forKey: .upper)
+        try c.encode(confidence, forKey: .confidence)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        count = try c.decode(Int.self, forKey: .count)
+        mean = try c.decode(Double.self, forKey: .mean)
+        standardDeviation = try c.decode(Double.self, forKey: .standardDeviation)
+        lower = try c.decodeIfPresent(Double.self, forKey: .lower) ?? -.infinity
+        upper = try c.decodeIfPresent(Double.self, forKey: .upper) ?? .infinity
+        confidence = try c.decode(Double.self, forKey: .confidence)
+    }
 }
 
 /// Student's t distribution: CDF through the regularised incomplete beta function, and its

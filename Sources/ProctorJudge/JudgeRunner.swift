@@ -31,8 +31,19 @@ public struct JudgeRunner: Sendable {
         "Your reply did not contain the answer in the required format. Reply again, ending with the answer in "
         + "exactly the format the instructions ask for."
 
+    /// How a re-asked judge's answer starts (assistant prefill): small judges that ignore the
+    /// format when asked again still complete a reply that already begins with it.
+    static func prefill(for format: JudgeReplyFormat) -> String {
+        switch format {
+        case .rating: return "Rating: [["
+        case .verdict: return "[["
+        case .scores: return "{"
+        }
+    }
+
     /// Sends messages, reads the reply, and asks again (up to `config.reasks` times) while it
-    /// is unparsed. Returns the last reading and every raw reply.
+    /// is unparsed; a re-ask begins the judge's answer with the format's prefill. Returns the
+    /// last reading and every raw reply (a re-asked one with its prefill).
     func ask(
         _ messages: [ChatMessage], parser: JudgeReplyParser, repeatIndex: Int, reasks: Int
     ) async throws -> (
@@ -41,15 +52,18 @@ public struct JudgeRunner: Sendable {
         var conversation = messages
         var replies: [String] = []
         var parsed = ParsedReply.unparsed("", .empty)
+        let prefill = Self.prefill(for: parser.format)
         for attempt in 0...reasks {
+            let start = attempt > 0 ? [ChatMessage.assistant(prefill)] : []
             let request = GenerationRequest(
-                prompt: prompt(conversation), settings: config.settings(repeatIndex: repeatIndex))
+                prompt: prompt(conversation + start), settings: config.settings(repeatIndex: repeatIndex))
             let result = try await backend.generate(request)
             usage.add(result)
-            replies.append(result.text)
-            parsed = parser.parse(result.text)
+            let reply = attempt > 0 ? prefill + result.text : result.text
+            replies.append(reply)
+            parsed = parser.parse(reply)
             if parsed.isParsed || attempt == reasks { break }
-            conversation += [.assistant(result.text), .user(Self.reaskText)]
+            if attempt == 0 { conversation += [.assistant(result.text), .user(Self.reaskText)] }
         }
         return (parsed, replies)
     }
@@ -59,13 +73,15 @@ public struct JudgeRunner: Sendable {
         switch style {
         case .chat: return .chat(messages)
         case .raw:
+            // A final assistant message is a prefill: the reply continues it on the same line.
+            let prefilled = messages.last?.role == .assistant
             return .text(
                 messages.map { message in
                     switch message.role {
                     case .system, .user: return message.content
                     case .assistant: return "\n" + message.content
                     }
-                }.joined(separator: "\n\n") + "\n")
+                }.joined(separator: "\n\n") + (prefilled ? "" : "\n"))
         }
     }
 

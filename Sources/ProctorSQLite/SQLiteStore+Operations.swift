@@ -71,16 +71,18 @@ extension SQLiteStore {
 
     public func response(forKey key: String) async throws -> StoredResponse? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM responses WHERE key = ?", arguments: [key]) else {
-                return nil
-            }
-            let decoder = JSONDecoder()
-            return StoredResponse(
-                key: row["key"], model: row["model"],
-                request: try decoder.decode(GenerationRequest.self, from: Data((row["request"] as String).utf8)),
-                result: try decoder.decode(GenerationResult.self, from: Data((row["result"] as String).utf8)),
-                createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            try Row.fetchOne(db, sql: "SELECT * FROM responses WHERE key = ?", arguments: [key]).map(
+                Self.decodeResponse)
         }
+    }
+
+    static func decodeResponse(_ row: Row) throws -> StoredResponse {
+        let decoder = JSONDecoder()
+        return StoredResponse(
+            key: row["key"], model: row["model"],
+            request: try decoder.decode(GenerationRequest.self, from: Data((row["request"] as String).utf8)),
+            result: try decoder.decode(GenerationResult.self, from: Data((row["result"] as String).utf8)),
+            createdAt: Date(timeIntervalSince1970: row["created_at"]))
     }
 
     /// Counted in memory and written with the next answer (or run end): a lookup costs no
@@ -150,19 +152,30 @@ extension SQLiteStore {
 
     public func claim(key: String, owner: String) async throws -> Bool {
         let now = Date().timeIntervalSince1970
+        return try await writer.write { db in try Self.claim(db, key: key, owner: owner, now: now) }
+    }
+
+    /// Looks for the answer and, when there is none, claims the key, in the same transaction.
+    public func claimUnanswered(key: String, owner: String) async throws -> ClaimOutcome {
+        let now = Date().timeIntervalSince1970
         return try await writer.write { db in
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT owner, claimed_at FROM claims WHERE key = ?", arguments: [key])
-            {
-                let holder: String = row["owner"]
-                let claimedAt: Double = row["claimed_at"]
-                if holder != owner && now - claimedAt < Self.claimTimeout && ClaimOwner.isAlive(holder) { return false }
+            if let row = try Row.fetchOne(db, sql: "SELECT * FROM responses WHERE key = ?", arguments: [key]) {
+                return .answered(try Self.decodeResponse(row))
             }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO claims (key, owner, claimed_at) VALUES (?, ?, ?)",
-                arguments: [key, owner, now])
-            return true
+            return try Self.claim(db, key: key, owner: owner, now: now) ? .claimed : .busy
         }
+    }
+
+    static func claim(_ db: Database, key: String, owner: String, now: TimeInterval) throws -> Bool {
+        if let row = try Row.fetchOne(db, sql: "SELECT owner, claimed_at FROM claims WHERE key = ?", arguments: [key]) {
+            let holder: String = row["owner"]
+            let claimedAt: Double = row["claimed_at"]
+            if holder != owner && now - claimedAt < Self.claimTimeout && ClaimOwner.isAlive(holder) { return false }
+        }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO claims (key, owner, claimed_at) VALUES (?, ?, ?)",
+            arguments: [key, owner, now])
+        return true
     }
 
     public func release(key: String, owner: String) async throws {
