@@ -57,7 +57,8 @@ public struct CachedBackend: ModelBackend {
                 StoredResponse(key: key, model: identity.name, request: request, result: result), runID: runID)
             return result
         }
-        let key = RequestFingerprint.key(identity: identity, request: request)
+        let requestJSON = try CanonicalJSON.encode(request)
+        let key = RequestFingerprint.key(identity: identity, requestJSON: requestJSON)
         let cached = try await store.response(forKey: key)
         try await store.recordLookup(hit: cached != nil)
         if let stored = cached {
@@ -76,7 +77,9 @@ public struct CachedBackend: ModelBackend {
                 do {
                     let result = try await callModel(request)
                     try await store.saveResponse(
-                        StoredResponse(key: key, model: identity.name, request: request, result: result),
+                        StoredResponse(
+                            key: key, model: identity.name, request: request, result: result,
+                            requestJSON: requestJSON),
                         runID: runID, releasingClaimOf: owner)
                     return result
                 } catch {

@@ -43,14 +43,27 @@ public enum RequestFingerprint {
 
     /// SHA-256 (hex) of the model identity and the full request in canonical JSON.
     public static func key(identity: ModelIdentity, request: GenerationRequest) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = (try? encoder.encode(request)) ?? Data()
-        return sha256Hex(Data(identity.canonical.utf8) + Data([0]) + body)
+        key(identity: identity, requestJSON: (try? CanonicalJSON.encode(request)) ?? "")
     }
 
-    public static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    /// The same key from the request's canonical JSON (`CanonicalJSON.encode`), for callers
+    /// that keep the JSON to store it.
+    public static func key(identity: ModelIdentity, requestJSON: String) -> String {
+        sha256Hex(Data(identity.canonical.utf8) + Data([0]) + Data(requestJSON.utf8))
+    }
+
+    public static func sha256Hex(_ data: Data) -> String { hex(SHA256.hash(data: data)) }
+
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(64)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// SHA-256 (hex) of a file, read in 4 MiB blocks.
@@ -59,6 +72,6 @@ public enum RequestFingerprint {
         defer { try? handle.close() }
         var hasher = SHA256()
         while let block = try handle.read(upToCount: 4 << 20), !block.isEmpty { hasher.update(data: block) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
     }
 }

@@ -49,16 +49,30 @@ public struct StoredResponse: Sendable, Hashable, Codable {
     public var request: GenerationRequest
     public var result: GenerationResult
     public var createdAt: Date
+    /// The request in canonical JSON when the caller has it already (it made the key from
+    /// it), so a store need not encode it again. Not part of the value's identity.
+    public var requestJSON: String?
 
     public init(
-        key: String, model: String, request: GenerationRequest, result: GenerationResult, createdAt: Date = Date()
+        key: String, model: String, request: GenerationRequest, result: GenerationResult, createdAt: Date = Date(),
+        requestJSON: String? = nil
     ) {
         self.key = key
         self.model = model
         self.request = request
         self.result = result
         self.createdAt = createdAt
+        self.requestJSON = requestJSON
     }
+
+    private enum CodingKeys: String, CodingKey { case key, model, request, result, createdAt }
+
+    public static func == (a: StoredResponse, b: StoredResponse) -> Bool {
+        a.key == b.key && a.model == b.model && a.request == b.request && a.result == b.result
+            && a.createdAt == b.createdAt
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(key) }
 }
 
 /// Cache counters since the store was created.

@@ -71,8 +71,9 @@ extension SQLiteStore {
 
     public func response(forKey key: String) async throws -> StoredResponse? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM responses WHERE key = ?", arguments: [key]).map(
-                Self.decodeResponse)
+            try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT * FROM responses WHERE key = ?"), arguments: [key]
+            ).map(Self.decodeResponse)
         }
     }
 
@@ -108,17 +109,19 @@ extension SQLiteStore {
     }
 
     public func saveResponse(_ response: StoredResponse, runID: String?, releasingClaimOf owner: String) async throws {
-        let request = try Self.json(response.request)
+        let request = try response.requestJSON ?? Self.json(response.request)
         let result = try Self.json(response.result)
         try await writer.write { db in
             try Self.insert(db, response, request: request, result: result, runID: runID)
-            try db.execute(sql: "DELETE FROM claims WHERE key = ? AND owner = ?", arguments: [response.key, owner])
+            try db.cachedStatement(sql: "DELETE FROM claims WHERE key = ? AND owner = ?").execute(arguments: [
+                response.key, owner,
+            ])
             try self.flushLookups(db)
         }
     }
 
     public func saveResponse(_ response: StoredResponse, runID: String?) async throws {
-        let request = try Self.json(response.request)
+        let request = try response.requestJSON ?? Self.json(response.request)
         let result = try Self.json(response.result)
         try await writer.write { db in
             try Self.insert(db, response, request: request, result: result, runID: runID)
@@ -131,15 +134,15 @@ extension SQLiteStore {
     )
         throws
     {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO responses (key, model, request, result, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [response.key, response.model, request, result, response.createdAt.timeIntervalSince1970])
+        // Cached statements: compiled once per connection, not once per answer.
+        try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO responses (key, model, request, result, created_at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [response.key, response.model, request, result, response.createdAt.timeIntervalSince1970])
         // First-use order is the rowid order (INSERT OR IGNORE keeps the first row), which
         // costs nothing; counting the run's links for each insert made a long run quadratic.
         if let runID {
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO run_responses (run_id, key, seq) VALUES (?, ?, 0)",
-                arguments: [runID, response.key])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO run_responses (run_id, key, seq) VALUES (?, ?, 0)")
+                .execute(arguments: [runID, response.key])
         }
     }
 
@@ -159,7 +162,9 @@ extension SQLiteStore {
     public func claimUnanswered(key: String, owner: String) async throws -> ClaimOutcome {
         let now = Date().timeIntervalSince1970
         return try await writer.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM responses WHERE key = ?", arguments: [key]) {
+            if let row = try Row.fetchOne(
+                try db.cachedStatement(sql: "SELECT * FROM responses WHERE key = ?"), arguments: [key])
+            {
                 return .answered(try Self.decodeResponse(row))
             }
             return try Self.claim(db, key: key, owner: owner, now: now) ? .claimed : .busy
@@ -167,14 +172,15 @@ extension SQLiteStore {
     }
 
     static func claim(_ db: Database, key: String, owner: String, now: TimeInterval) throws -> Bool {
-        if let row = try Row.fetchOne(db, sql: "SELECT owner, claimed_at FROM claims WHERE key = ?", arguments: [key]) {
+        if let row = try Row.fetchOne(
+            try db.cachedStatement(sql: "SELECT owner, claimed_at FROM claims WHERE key = ?"), arguments: [key])
+        {
             let holder: String = row["owner"]
             let claimedAt: Double = row["claimed_at"]
             if holder != owner && now - claimedAt < Self.claimTimeout && ClaimOwner.isAlive(holder) { return false }
         }
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO claims (key, owner, claimed_at) VALUES (?, ?, ?)",
-            arguments: [key, owner, now])
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO claims (key, owner, claimed_at) VALUES (?, ?, ?)")
+            .execute(arguments: [key, owner, now])
         return true
     }
 

@@ -34,6 +34,30 @@ final class WriteBatcher: Sendable {
         return box.value as! T
     }
 
+    /// One transaction, one savepoint per write: a failing write is rolled back alone.
+    private func isolated(_ batch: [Pending]) -> [Result<Box, any Error>] {
+        var results: [Result<Box, any Error>] = []
+        do {
+            try pool.write { db in
+                results = batch.map { pending in
+                    do {
+                        var value: Any = ()
+                        try db.inSavepoint {
+                            value = try pending.work(db)
+                            return .commit
+                        }
+                        return .success(Box(value: value))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+        } catch {
+            results = batch.map { _ in .failure(error) }
+        }
+        return results
+    }
+
     /// Writes batches until none is waiting. Each write's error is its own; the others commit.
     private func flush() {
         while true {
@@ -46,22 +70,12 @@ final class WriteBatcher: Sendable {
             if batch.isEmpty { return }
             var results: [Result<Box, any Error>] = []
             do {
-                try pool.write { db in
-                    results = batch.map { pending in
-                        do {
-                            var value: Any = ()
-                            try db.inSavepoint {
-                                value = try pending.work(db)
-                                return .commit
-                            }
-                            return .success(Box(value: value))
-                        } catch {
-                            return .failure(error)
-                        }
-                    }
-                }
+                // Fast path: every write straight into one transaction. Should one fail, the
+                // transaction rolls back and the batch is written again with a savepoint per
+                // write, so each error stays its own and the others commit.
+                try pool.write { db in results = try batch.map { .success(Box(value: try $0.work(db))) } }
             } catch {
-                results = batch.map { _ in .failure(error) }
+                results = isolated(batch)
             }
             for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
         }
