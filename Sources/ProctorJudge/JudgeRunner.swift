@@ -35,7 +35,8 @@ public struct JudgeRunner: Sendable {
     /// format when asked again still complete a reply that already begins with it.
     static func prefill(for format: JudgeReplyFormat) -> String {
         switch format {
-        case .rating: return "Rating: [["
+        // The book's 0-100 prompt asks for a bare integer; other scales use MT-Bench's form.
+        case .rating(let scale): return scale == .percent ? "Score:" : "Rating: [["
         case .verdict: return "[["
         case .scores: return "{"
         }

@@ -14,7 +14,7 @@ final class LlamaContext {
     private var library: LlamaLibrary { model.library }
 
     init(
-        model: LlamaModel, contextLength: Int, batchSize: Int, microBatch: Int = 32, sequences: Int, threads: Int,
+        model: LlamaModel, contextLength: Int, batchSize: Int, microBatch: Int = 63, sequences: Int, threads: Int,
         flashAttention: Bool = true
     ) throws {
         self.model = model

@@ -42,7 +42,7 @@ public struct LlamaEngineConfig: Sendable, Hashable {
         batchSize: Int = LlamaEngineConfig.environment("BATCH", default: 512),
         threads: Int = LlamaEngineConfig.defaultThreads,
         sequences: Int = LlamaEngineConfig.environment("SEQUENCES", default: 64),
-        microBatch: Int = LlamaEngineConfig.environment("UBATCH", default: 32),
+        microBatch: Int = LlamaEngineConfig.environment("UBATCH", default: 63),
         flashAttention: Bool = (ProcessInfo.processInfo.environment["PROCTOR_LLAMA_FLASH_ATTN"] ?? "1") != "0",
         groupTokens: Int = LlamaEngineConfig.environment("GROUP", default: 256)
     ) {

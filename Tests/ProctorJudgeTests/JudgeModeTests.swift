@@ -186,3 +186,33 @@ struct JudgeModeTests {
         #expect(abs(results.usage.cost - (100 * 2 + 10 * 8) / 1e6) < 1e-12)
     }
 }
+
+/// Re-asks start the judge's answer with the format, and the stored reply includes it.
+@Suite("Judge re-asks")
+struct JudgeReaskTests {
+    @Test func reaskPrefillsTheFormatAndKeepsItInTheReply() async throws {
+        let set = JudgeModeTests.answerSet(questions: 1, models: ["alpha"])
+        for (scale, prefill, continuation, expected) in [
+            (JudgeScale.tenPoint, "Rating: [[", "7]]", 7.0), (JudgeScale.percent, "Score:", " 85", 85.0),
+        ] {
+            let judge = ScriptedBackend { request, number in
+                guard number > 0 else { return "I think the answer is quite good overall." }
+                // The re-ask ends with the assistant's prefill, which the judge continues.
+                guard case .chat(let messages) = request.prompt, let last = messages.last, last.role == .assistant,
+                    last.content == prefill
+                else { return "no prefill" }
+                return continuation
+            }
+            var config = JudgeConfig()
+            config.scale = scale
+            config.reasks = 1
+            let runner = try JudgeModeTests.runner(judge, config)
+            let record = try await runner.gradeSingle(
+                question: set.questions[0], model: "alpha", answer: set.answers["alpha"]!["q0"]!, turn: 1,
+                repeatIndex: 0)
+            #expect(judge.callCount == 2)
+            #expect(record.score == expected)
+            #expect(record.replies.last == prefill + continuation)
+        }
+    }
+}

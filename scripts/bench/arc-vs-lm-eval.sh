@@ -10,6 +10,9 @@
 # server), and lm-eval in a separate virtual environment outside the checkout:
 #   python3 -m venv /tmp/lmeval && /tmp/lmeval/bin/pip install "lm-eval[api]==0.4.13"
 # LIMIT=N runs the first N questions only (a quick check; the benchmark is all 428).
+# LM_EVAL_CPUS=1 pins llama-cpp-python's server and lm_eval to that CPU list (taskset) with
+# one server thread per CPU in it, so other work can run on the remaining CPUs meanwhile;
+# Proctor's run comes first and uses all CPUs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DATA="$(cd "${1:-../shared/data}" && pwd)"
@@ -33,15 +36,21 @@ PROCTOR_LLAMA_THREADS="$THREADS" "$BIN" run --model local:smollm2-135m-instruct 
     --store none --quiet --out "$OUT/proctor" "${limit[@]}" | tee "$OUT/proctor.log"
 proctor_s=$(echo "$(now) - $start" | bc -l)
 
+pin=()
+if [[ -n "${LM_EVAL_CPUS:-}" ]]; then
+    pin=(taskset -c "$LM_EVAL_CPUS")
+    THREADS=$(taskset -c "$LM_EVAL_CPUS" nproc)
+fi
+echo "lm_eval and the server: threads $THREADS${LM_EVAL_CPUS:+, pinned to CPUs $LM_EVAL_CPUS}"
 sed "s|__ARC_EASY_DEV__|$DATA/arc/ARC-Easy-Dev.jsonl|" scripts/bench/lm-eval-tasks/arc_easy_dev_local.yaml \
     > "$OUT/tasks/arc_easy_dev_local.yaml"
-"$PYTHON" -m llama_cpp.server --model "$MODEL_SMOLLM2_135M_INSTRUCT" --host 127.0.0.1 --port "$PORT" \
+"${pin[@]}" "$PYTHON" -m llama_cpp.server --model "$MODEL_SMOLLM2_135M_INSTRUCT" --host 127.0.0.1 --port "$PORT" \
     --n_ctx 2048 --n_threads "$THREADS" --n_threads_batch "$THREADS" > "$OUT/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/v1/models" > /dev/null && break; sleep 0.2; done
 start=$(now)
-HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 "$LM_EVAL_VENV/bin/lm_eval" --model gguf \
+HF_DATASETS_OFFLINE=1 HF_HUB_OFFLINE=1 "${pin[@]}" "$LM_EVAL_VENV/bin/lm_eval" --model gguf \
     --model_args "base_url=http://127.0.0.1:$PORT" --tasks arc_easy_dev_local --include_path "$OUT/tasks" \
     --output_path "$OUT/lm-eval" --log_samples "${limit[@]}" > "$OUT/lm-eval.log" 2>&1 \
     || { tail -30 "$OUT/lm-eval.log" >&2; exit 1; }

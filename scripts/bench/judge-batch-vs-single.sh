@@ -15,7 +15,9 @@ OUT="${BENCH_OUT:-proctor-out/bench-judge}"
 STORE="$OUT/store.sqlite"
 JUDGE=local:smollm2-135m-instruct
 [[ -x "$BIN" ]] || { echo "build first: swift build -c release --product proctor" >&2; exit 2; }
-rm -rf "$OUT"; mkdir -p "$OUT"
+# FRESH=1 starts from an empty store; otherwise a re-run continues from what the store holds.
+[[ -n "${FRESH:-}" ]] && rm -rf "$OUT"
+mkdir -p "$OUT"
 echo "# Judge batch vs single: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 "$BIN" ift --data "$DATA/instruction-data.json" --model local:smollm2-135m-instruct --model local:gemma3-270m \
     --judge "$JUDGE" --out "$OUT/ift" --store "$STORE" --quiet

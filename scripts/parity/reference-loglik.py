@@ -123,11 +123,18 @@ class Scorer:
         cont = whole[len(ctx):]
         if not ctx:
             ctx = [self.bos]
-        # The context is evaluated once per question; each choice continues from it.
+        # The context is evaluated once per question; each choice continues from it. Tokens it
+        # shares with the previous context (a few-shot block) stay in the cache: eval() drops
+        # the cache beyond n_tokens and evaluates the rest.
         if ctx != self.last_context:
-            self.llm.reset()
-            self.llm.eval(ctx)
-            self.tokens += len(ctx)
+            common = 0
+            if self.last_context is not None:
+                limit = min(len(ctx), len(self.last_context)) - 1
+                while common < limit and ctx[common] == self.last_context[common]:
+                    common += 1
+            self.llm.n_tokens = common
+            self.llm.eval(ctx[common:])
+            self.tokens += len(ctx) - common
             self.last_context = ctx
         self.llm.n_tokens = len(ctx)
         if len(cont) > 1:
