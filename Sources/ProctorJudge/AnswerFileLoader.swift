@@ -51,6 +51,13 @@ public enum AnswerFileLoader {
                 mine = loaded.answers
                 if let existing = questions {
                     try checkSameQuestions(existing, loaded.questions, path: path, first: firstFile ?? path)
+                    // Same questions in the same order, numbered differently (an IFT run's file
+                    // keeps each item's index in the whole dataset, the book's test file counts
+                    // from 0): the first file's ids name them.
+                    mine = Dictionary(
+                        uniqueKeysWithValues: zip(existing, loaded.questions).compactMap { expected, found in
+                            mine[found.id].map { (expected.id, $0) }
+                        })
                 } else {
                     questions = loaded.questions
                 }
@@ -208,14 +215,15 @@ public enum AnswerFileLoader {
         return (model ?? fallbackName, questions, answers)
     }
 
-    /// Plain and IFT files of different models must hold the same questions in the same order.
+    /// Plain and IFT files of different models must hold the same questions in the same order
+    /// (the same text; ids may differ).
     static func checkSameQuestions(
         _ expected: [JudgeQuestion], _ found: [JudgeQuestion], path: String, first: String
     )
         throws
     {
         for (index, pair) in zip(expected, found).enumerated()
-        where pair.0.id != pair.1.id || pair.0.turns != pair.1.turns {
+        where pair.0.turns != pair.1.turns {
             throw ProctorError.invalidValue(
                 "question",
                 "item \(index) (id \(pair.1.id)) differs from item \(index) of \(first) (id \(pair.0.id)); "

@@ -21,12 +21,15 @@ mkdir -p "$OUT"
 echo "# Judge batch vs single: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 "$BIN" ift --data "$DATA/instruction-data.json" --model local:smollm2-135m-instruct --model local:gemma3-270m \
     --judge "$JUDGE" --out "$OUT/ift" --store "$STORE" --quiet
+# The book's prompt and scale; replies capped at 128 tokens (a batch reply is a JSON object of
+# three scores; a small judge otherwise rambles to the default 1,024).
+printf 'prompts: book\nscale: {min: 0, max: 100}\nmax_tokens: 128\ntemperature: 0\nseed: 0\n' > "$OUT/judge.yaml"
 answers=(--answers "$DATA/instruction-data-with-response.json"
     --answers "$OUT/ift/smollm2-135m-instruct-responses.json" --answers "$OUT/ift/gemma3-270m-responses.json")
 for mode in single batch; do
     echo; echo "## --mode $mode"
     start=$(date +%s.%N)
-    "$BIN" judge run "${answers[@]}" --judge "$JUDGE" --prompts book --mode "$mode" --store "$STORE" \
+    "$BIN" judge run "${answers[@]}" --judge "$JUDGE" --config "$OUT/judge.yaml" --mode "$mode" --store "$STORE" \
         --out "$OUT/$mode" | tee "$OUT/$mode.log"
     echo "wall: $(echo "$(date +%s.%N) - $start" | bc -l | xargs printf '%.1f') s"
 done
