@@ -105,6 +105,9 @@ let package = Package(
         // A scripted OpenAI-compatible server as a program, for benchmarks (scripts/bench).
         .executableTarget(
             name: "proctor-scripted-server", dependencies: ["ProctorTesting"], path: "Benchmarks/ScriptedServer"),
+        // What recording costs per request, without HTTP or a model (scripts/bench/store-overhead.sh).
+        .executableTarget(
+            name: "proctor-store-bench", dependencies: ["ProctorCore", "ProctorSQLite"], path: "Benchmarks/StoreBench"),
         .testTarget(
             name: "ProctorCoreTests",
             dependencies: ["ProctorCore", "ProctorTesting", .product(name: "Logging", package: "swift-log")]

@@ -24,6 +24,8 @@ public struct CachedBackend: ModelBackend {
     /// Calls that reached `base`.
     public let modelCalls: CallCounter
     public var enabled: Bool
+    /// `identity.canonical`, made once: every key starts with it.
+    private let identityCanonical: String
 
     public init(
         base: any ModelBackend, identity: ModelIdentity, store: any ResultStore, runID: String?,
@@ -36,6 +38,7 @@ public struct CachedBackend: ModelBackend {
         self.owner = owner
         self.enabled = enabled
         self.modelCalls = modelCalls
+        self.identityCanonical = identity.canonical
     }
 
     /// This process: host and pid, so a stale claim of a dead process can be recognised.
@@ -58,19 +61,22 @@ public struct CachedBackend: ModelBackend {
             return result
         }
         let requestJSON = try CanonicalJSON.encode(request)
-        let key = RequestFingerprint.key(identity: identity, requestJSON: requestJSON)
-        let cached = try await store.response(forKey: key)
-        try await store.recordLookup(hit: cached != nil)
-        if let stored = cached {
-            try await store.saveResponse(stored, runID: runID)
-            return stored.result
-        }
-        // One round trip: the answer another process stored meanwhile, or our claim on the key.
+        let key = RequestFingerprint.key(identityCanonical: identityCanonical, requestJSON: requestJSON)
+        // One round trip: the stored answer (linked to this run), or our claim on the key.
+        var first = true
         while true {
-            switch try await store.claimUnanswered(key: key, owner: owner) {
-            case .answered(let stored):
-                try await store.saveResponse(stored, runID: runID)
-                return stored.result
+            let outcome = try await store.claimUnanswered(key: key, owner: owner, runID: runID)
+            if first {
+                if case .answered = outcome {
+                    try await store.recordLookup(hit: true)
+                } else {
+                    try await store.recordLookup(hit: false)
+                }
+                first = false
+            }
+            switch outcome {
+            case .answered(let result):
+                return result
             case .busy:
                 try await Task.sleep(for: .milliseconds(100))
             case .claimed:

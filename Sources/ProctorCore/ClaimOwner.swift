@@ -23,12 +23,3 @@ public enum ClaimOwner {
         return kill(pid, 0) == 0 || errno == EPERM
     }
 }
-
-/// Canonical JSON (sorted keys) for values stored as text.
-public enum CanonicalJSON {
-    public static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-}

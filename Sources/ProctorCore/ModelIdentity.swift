@@ -49,7 +49,18 @@ public enum RequestFingerprint {
     /// The same key from the request's canonical JSON (`CanonicalJSON.encode`), for callers
     /// that keep the JSON to store it.
     public static func key(identity: ModelIdentity, requestJSON: String) -> String {
-        sha256Hex(Data(identity.canonical.utf8) + Data([0]) + Data(requestJSON.utf8))
+        key(identityCanonical: identity.canonical, requestJSON: requestJSON)
+    }
+
+    /// The same key from `identity.canonical`, for callers that make many keys for one model.
+    public static func key(identityCanonical: String, requestJSON: String) -> String {
+        var hasher = SHA256()
+        var identity = identityCanonical
+        identity.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        hasher.update(data: [UInt8(0)])
+        var request = requestJSON
+        request.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return hex(hasher.finalize())
     }
 
     public static func sha256Hex(_ data: Data) -> String { hex(SHA256.hash(data: data)) }

@@ -117,9 +117,10 @@ public protocol ResultStore: Sendable {
 
     /// Reserves a request key for this process; false when another live process holds it.
     func claim(key: String, owner: String) async throws -> Bool
-    /// The stored answer if there is one by now, else a claim on the key for this process,
-    /// else `.busy` (another live process holds it): one round trip where the store can.
-    func claimUnanswered(key: String, owner: String) async throws -> ClaimOutcome
+    /// The stored answer if there is one (linked to `runID` as `saveResponse` would), else a
+    /// claim on the key for this process, else `.busy` (another live process holds it): one
+    /// round trip where the store can, the only one a cache hit needs.
+    func claimUnanswered(key: String, owner: String, runID: String?) async throws -> ClaimOutcome
     func release(key: String, owner: String) async throws
 
     /// A value remembered by name (file digests, settings).
@@ -139,17 +140,18 @@ public protocol ResultStore: Sendable {
 
 /// What `claimUnanswered` found.
 public enum ClaimOutcome: Sendable {
-    case answered(StoredResponse)
+    case answered(GenerationResult)
     case claimed
     case busy
 }
 
 extension ResultStore {
-    public func claimUnanswered(key: String, owner: String) async throws -> ClaimOutcome {
+    public func claimUnanswered(key: String, owner: String, runID: String?) async throws -> ClaimOutcome {
         let claimed = try await claim(key: key, owner: owner)
         if let stored = try await response(forKey: key) {
             if claimed { try await release(key: key, owner: owner) }
-            return .answered(stored)
+            try await saveResponse(stored, runID: runID)
+            return .answered(stored.result)
         }
         return claimed ? .claimed : .busy
     }

@@ -7,9 +7,6 @@ import ProctorCore
 #endif
 
 extension SQLiteStore {
-    /// Claims older than this are taken over (their process is presumed dead).
-    static let claimTimeout: TimeInterval = 300
-
     public func beginRun(_ run: RunRecord) async throws -> RunRecord {
         try await pool.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [run.id]) {
@@ -108,16 +105,11 @@ extension SQLiteStore {
         }
     }
 
+    /// Stores the answer, then drops the claim: another process waiting for the key finds the
+    /// answer committed when the claim goes.
     public func saveResponse(_ response: StoredResponse, runID: String?, releasingClaimOf owner: String) async throws {
-        let request = try response.requestJSON ?? Self.json(response.request)
-        let result = try Self.json(response.result)
-        try await writer.write { db in
-            try Self.insert(db, response, request: request, result: result, runID: runID)
-            try db.cachedStatement(sql: "DELETE FROM claims WHERE key = ? AND owner = ?").execute(arguments: [
-                response.key, owner,
-            ])
-            try self.flushLookups(db)
-        }
+        defer { claims.release(key: response.key, owner: owner) }
+        try await saveResponse(response, runID: runID)
     }
 
     public func saveResponse(_ response: StoredResponse, runID: String?) async throws {
@@ -140,10 +132,12 @@ extension SQLiteStore {
         ).execute(arguments: [response.key, response.model, request, result, response.createdAt.timeIntervalSince1970])
         // First-use order is the rowid order (INSERT OR IGNORE keeps the first row), which
         // costs nothing; counting the run's links for each insert made a long run quadratic.
-        if let runID {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO run_responses (run_id, key, seq) VALUES (?, ?, 0)")
-                .execute(arguments: [runID, response.key])
-        }
+        if let runID { try link(db, key: response.key, runID: runID) }
+    }
+
+    static func link(_ db: Database, key: String, runID: String) throws {
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO run_responses (run_id, key, seq) VALUES (?, ?, 0)")
+            .execute(arguments: [runID, key])
     }
 
     public func responseKeys(runID: String) async throws -> [String] {
@@ -154,40 +148,36 @@ extension SQLiteStore {
     }
 
     public func claim(key: String, owner: String) async throws -> Bool {
-        let now = Date().timeIntervalSince1970
-        return try await writer.write { db in try Self.claim(db, key: key, owner: owner, now: now) }
+        try claims.claim(key: key, owner: owner)
     }
 
-    /// Looks for the answer and, when there is none, claims the key, in the same transaction.
-    public func claimUnanswered(key: String, owner: String) async throws -> ClaimOutcome {
-        let now = Date().timeIntervalSince1970
-        return try await writer.write { db in
-            if let row = try Row.fetchOne(
-                try db.cachedStatement(sql: "SELECT * FROM responses WHERE key = ?"), arguments: [key])
-            {
-                return .answered(try Self.decodeResponse(row))
+    /// Claims the key, then looks for its answer: one that another process stored before our
+    /// claim (or a plain cache hit) is linked to the run and served, and the claim dropped.
+    /// The lookup joins the group-committed writes (see `WriteBatcher`): on a busy store it
+    /// shares a transaction with other requests' answers instead of opening a read of its own.
+    public func claimUnanswered(key: String, owner: String, runID: String?) async throws -> ClaimOutcome {
+        guard try claims.claim(key: key, owner: owner) else { return .busy }
+        let json: String?
+        do {
+            json = try await writer.write { db -> String? in
+                guard
+                    let json = try String.fetchOne(
+                        try db.cachedStatement(sql: "SELECT result FROM responses WHERE key = ?"), arguments: [key])
+                else { return nil }
+                if let runID { try Self.link(db, key: key, runID: runID) }
+                return json
             }
-            return try Self.claim(db, key: key, owner: owner, now: now) ? .claimed : .busy
+        } catch {
+            claims.release(key: key, owner: owner)
+            throw error
         }
-    }
-
-    static func claim(_ db: Database, key: String, owner: String, now: TimeInterval) throws -> Bool {
-        if let row = try Row.fetchOne(
-            try db.cachedStatement(sql: "SELECT owner, claimed_at FROM claims WHERE key = ?"), arguments: [key])
-        {
-            let holder: String = row["owner"]
-            let claimedAt: Double = row["claimed_at"]
-            if holder != owner && now - claimedAt < Self.claimTimeout && ClaimOwner.isAlive(holder) { return false }
-        }
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO claims (key, owner, claimed_at) VALUES (?, ?, ?)")
-            .execute(arguments: [key, owner, now])
-        return true
+        guard let json else { return .claimed }
+        claims.release(key: key, owner: owner)
+        return .answered(try JSONDecoder().decode(GenerationResult.self, from: Data(json.utf8)))
     }
 
     public func release(key: String, owner: String) async throws {
-        try await writer.write { db in
-            try db.execute(sql: "DELETE FROM claims WHERE key = ? AND owner = ?", arguments: [key, owner])
-        }
+        claims.release(key: key, owner: owner)
     }
 
     public func memo(_ name: String) async throws -> String? {

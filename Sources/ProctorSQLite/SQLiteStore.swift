@@ -8,14 +8,15 @@ import Synchronization
 #endif
 
 /// The default `ResultStore`: one SQLite file (WAL mode) through GRDB. Several processes may
-/// use one file at once; writes wait for each other (busy timeout) and claims keep two
-/// processes from asking the same question.
+/// use one file at once; writes wait for each other (busy timeout) and claims (locks in a
+/// sidecar file, see `ClaimLocks`) keep two processes from asking the same question.
 public final class SQLiteStore: ResultStore {
     /// The schema version this binary writes; a file with a newer one is refused.
     public static let schemaVersion = 1
     public let location: String
     let pool: DatabasePool
     let writer: WriteBatcher
+    let claims: ClaimLocks
     /// Cache lookups counted since the last write (see `recordLookup`).
     let pendingLookups = Mutex<(hits: Int, misses: Int)>((0, 0))
 
@@ -58,6 +59,7 @@ public final class SQLiteStore: ResultStore {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             writer = WriteBatcher(pool: pool)
+            claims = try ClaimLocks(storePath: path)
         } catch {
             throw ProctorError.storeUnavailable(path, detail: "\(error)")
         }
