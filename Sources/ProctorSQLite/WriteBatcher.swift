@@ -34,7 +34,13 @@ final class WriteBatcher: Sendable {
             state.leading = true
             return true
         }
-        if lead { return try self.lead(work) }
+        if lead {
+            // Let the tasks that are ready to run go first: their writes join this transaction
+            // (two rounds measured best against an instant server; one cost 10% more there).
+            await Task.yield()
+            await Task.yield()
+            return try self.lead(work)
+        }
         let box = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Box, any Error>) in
             let leadNow = state.withLock { state -> Bool in
                 if !state.leading {
