@@ -58,17 +58,10 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Most loglikelihood requests sent to the backend in one call.")
     var batchRequests: Int = 64
 
-    @Option(help: "Environment variable holding the API key for HTTP models (never stored or logged).")
-    var apiKeyEnv: String?
-
-    @Option(help: "Seconds allowed for one HTTP call.")
-    var requestTimeout: Double?
-
-    @Option(help: "Most HTTP requests in flight per endpoint.")
-    var concurrency: Int?
-
     @Flag(help: "Print no progress.")
     var quiet = false
+
+    @OptionGroup var http: HTTPOptions
 
     @OptionGroup var storeOptions: StoreOptions
 

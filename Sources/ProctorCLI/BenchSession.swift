@@ -16,9 +16,7 @@ struct BenchSession {
         let started = ContinuousClock.now
         let progress = ConsoleProgress(quiet: command.quiet)
         let outcome = try await BackendFactory.withFactory(logger: logger) { factory in
-            factory.apiKeyEnv = command.apiKeyEnv
-            factory.requestTimeout = command.requestTimeout
-            factory.httpConcurrency = command.concurrency
+            command.http.apply(to: factory)
             let (spec, backend) = try factory.backend(for: command.model)
             let identity = try await factory.identity(of: spec, backend: backend, store: store)
             let config = BenchRunConfig(

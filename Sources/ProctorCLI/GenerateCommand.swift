@@ -38,6 +38,8 @@ struct GenerateCommand: AsyncParsableCommand {
     @Flag(help: "Print the rendered prompt and token counts to stderr.")
     var showPrompt = false
 
+    @OptionGroup var http: HTTPOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -48,6 +50,7 @@ struct GenerateCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.makeLogger(label: "proctor.generate")
         try await BackendFactory.withFactory(logger: logger) { factory in
+            http.apply(to: factory)
             let (_, backend) = try factory.backend(for: model)
             let request = GenerationRequest(
                 prompt: raw ? .text(prompt) : backend.prompt(prompt),

@@ -63,17 +63,10 @@ struct IFTCommand: AsyncParsableCommand {
     @Option(help: "How many times to ask the judge again when its reply holds no score.")
     var judgeRetries: Int = 2
 
-    @Option(help: "Environment variable holding the API key for HTTP models (never stored or logged).")
-    var apiKeyEnv: String?
-
-    @Option(help: "Seconds allowed for one HTTP call.")
-    var requestTimeout: Double?
-
-    @Option(help: "Most HTTP requests in flight per endpoint.")
-    var concurrency: Int?
-
     @Flag(help: "Print no progress.")
     var quiet = false
+
+    @OptionGroup var http: HTTPOptions
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -123,9 +116,7 @@ struct IFTCommand: AsyncParsableCommand {
             generation: generation, promptStyle: PromptStyle(rawValue: promptStyle), logger: logger)
         let modelCalls = CallCounter()
         let (runID, evaluations) = try await BackendFactory.withFactory(logger: logger) { factory in
-            factory.apiKeyEnv = apiKeyEnv
-            factory.requestTimeout = requestTimeout
-            factory.httpConcurrency = concurrency
+            http.apply(to: factory)
             let judgeLoaded = try factory.backend(for: judge)
             let loaded = try models.map { try factory.backend(for: $0) }
             let judgeIdentity = try await factory.identity(

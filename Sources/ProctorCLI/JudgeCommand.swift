@@ -71,14 +71,10 @@ struct JudgeRunCommand: AsyncParsableCommand {
 
     @OptionGroup var judgeOptions: JudgeOptions
 
-    @Option(help: "Environment variable holding the API key for an HTTP judge.")
-    var apiKeyEnv: String?
-
-    @Option(help: "Most HTTP requests in flight per endpoint.")
-    var concurrency: Int?
-
     @Flag(help: "Print no progress.")
     var quiet = false
+
+    @OptionGroup var http: HTTPOptions
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -106,8 +102,7 @@ struct JudgeRunCommand: AsyncParsableCommand {
             answerDigests: digests, out: out, quiet: quiet)
         try await storeOptions.withOptionalStore(logger: logger) { store in
             try await BackendFactory.withFactory(logger: logger) { factory in
-                factory.apiKeyEnv = apiKeyEnv
-                factory.httpConcurrency = concurrency
+                http.apply(to: factory)
                 _ = try await session.run(
                     set: set, factory: factory, store: store, noCache: storeOptions.noCache, logger: logger)
             }

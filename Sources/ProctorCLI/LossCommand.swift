@@ -32,6 +32,8 @@ struct LossCommand: AsyncParsableCommand {
     @Option(help: "Print the result as JSON.")
     var format: String = "table"
 
+    @OptionGroup var http: HTTPOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -50,6 +52,7 @@ struct LossCommand: AsyncParsableCommand {
         _ = try ModelSpec(parsing: model)
         let started = ContinuousClock.now
         let result = try await BackendFactory.withFactory(logger: logger) { factory in
+            http.apply(to: factory)
             let (_, backend) = try factory.backend(for: model)
             if let local = backend as? LlamaBackend {
                 return try await local.engine.rollingLoglikelihood(content, window: window)

@@ -52,14 +52,10 @@ struct MTBenchCommand: AsyncParsableCommand {
 
     @OptionGroup var judgeOptions: JudgeOptions
 
-    @Option(help: "Environment variable holding the API key for HTTP models.")
-    var apiKeyEnv: String?
-
-    @Option(help: "Most HTTP requests in flight per endpoint.")
-    var concurrency: Int?
-
     @Flag(help: "Print no progress.")
     var quiet = false
+
+    @OptionGroup var http: HTTPOptions
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -91,8 +87,7 @@ struct MTBenchCommand: AsyncParsableCommand {
         var digests = ["questions": try RequestFingerprint.fileDigest(path: questions)]
         try await storeOptions.withOptionalStore(logger: logger) { store in
             try await BackendFactory.withFactory(logger: logger) { factory in
-                factory.apiKeyEnv = apiKeyEnv
-                factory.httpConcurrency = concurrency
+                http.apply(to: factory)
                 var set: AnswerSet
                 if answerFiles.isEmpty {
                     set = AnswerSet(questions: questionList, models: [], answers: [:])

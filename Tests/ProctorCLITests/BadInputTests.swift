@@ -103,6 +103,26 @@ struct BadInputTests {
         #expect(zero.status == 2)
     }
 
+    /// Each command that calls models, with the arguments it needs to get as far as validation.
+    static let modelCommands: [[String]] = [
+        ["ift", "--data", "d.json", "--model", "m", "--judge", "j"],
+        ["run", "--tasks", "arc_easy", "--model", "m"],
+        ["judge", "run", "--answers", "a.json", "--judge", "j"],
+        ["mtbench", "--questions", "q.jsonl", "--model", "m", "--judge", "j"],
+        ["generate", "hello", "--model", "m"],
+        ["loss", "--model", "m", "--text", "t.txt"],
+    ]
+
+    @Test(arguments: modelCommands)
+    func httpOptionsAreCheckedByEveryModelCommand(_ command: [String]) async throws {
+        let zero = try await CLIRunner.run(command + ["--concurrency", "0"])
+        #expect(zero.status == 2)
+        #expect(zero.stderr.contains("--concurrency must be at least 1 (got 0)"), "stderr was: \(zero.stderr)")
+        let timeout = try await CLIRunner.run(command + ["--request-timeout=-1"])
+        #expect(timeout.status == 2)
+        #expect(timeout.stderr.contains("--request-timeout must be more than 0"), "stderr was: \(timeout.stderr)")
+    }
+
     @Test func helpTeachesAndExitsZero() async throws {
         let output = try await CLIRunner.run(["ift", "--help"])
         #expect(output.status == 0)
