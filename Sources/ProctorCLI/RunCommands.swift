@@ -56,6 +56,9 @@ struct ShowCommand: AsyncParsableCommand {
         print("Run \(record.id) (\(record.kind), \(record.status.rawValue))")
         print("  started   \(RunFormatting.date(record.startedAt))")
         if let finished = record.finishedAt { print("  finished  \(RunFormatting.date(finished))") }
+        if record.status == .interrupted {
+            print("  (no process is working on it: `proctor resume \(record.id)` continues it)")
+        }
         print("  command   proctor \(record.arguments.joined(separator: " "))")
         print("  proctor   \(record.proctorVersion)")
         print("  results   \(RunFormatting.headline(record.summary))")

@@ -3,6 +3,9 @@ import Foundation
 /// Where a run stands.
 public enum RunStatus: String, Sendable, Hashable, Codable {
     case running, finished, failed
+    /// Recorded as running, but no process is working on it: it was killed (never stored;
+    /// stores report it when they read a run). `proctor resume RUN` continues it.
+    case interrupted
 }
 
 /// One evaluation run: what was asked (the full command line and config), by which Proctor,

@@ -10,7 +10,19 @@ extension PostgresStore {
         "id, kind, arguments, config, proctor_version, models, tasks, status, started_at, finished_at, summary"
     typealias RunRow = (String, String, String, String, String, String, String, String, Double, Double?, String?)
 
+    /// Records the run (or marks a stored one running again) and holds its in-progress lock
+    /// until `finishRun`; taken first, so no reader finds the run running and unheld.
     public func beginRun(_ run: RunRecord) async throws -> RunRecord {
+        try await perform { try await runLocks.begin(run.id) }
+        do {
+            return try await recordRun(run)
+        } catch {
+            await runLocks.finish(run.id)
+            throw error
+        }
+    }
+
+    private func recordRun(_ run: RunRecord) async throws -> RunRecord {
         let arguments = try Self.json(run.arguments)
         let models = try Self.json(run.models)
         let tasks = try Self.json(run.tasks)
@@ -39,13 +51,19 @@ extension PostgresStore {
 
     public func finishRun(id: String, status: RunStatus, summary: String?) async throws {
         let now = Date().timeIntervalSince1970
-        try await perform {
-            try await client.query(
-                """
-                UPDATE runs SET status = \(status.rawValue), finished_at = \(now),
-                    summary = COALESCE(\(summary), summary) WHERE id = \(id)
-                """, logger: logger)
+        do {
+            try await perform {
+                try await client.query(
+                    """
+                    UPDATE runs SET status = \(status.rawValue), finished_at = \(now),
+                        summary = COALESCE(\(summary), summary) WHERE id = \(id)
+                    """, logger: logger)
+            }
+        } catch {
+            await runLocks.finish(id)
+            throw error
         }
+        await runLocks.finish(id)
     }
 
     public func run(id: String) async throws -> RunRecord {
@@ -58,12 +76,39 @@ extension PostgresStore {
                 """)
         }
         guard let run = found.first else { throw ProctorError.runNotFound(id, store: location) }
-        return run
+        return try await withLiveStatus([run])[0]
     }
 
     public func runs() async throws -> [RunRecord] {
-        try await perform {
-            try await fetchRuns("SELECT \(unescaped: Self.runColumns) FROM runs ORDER BY started_at DESC, id")
+        try await withLiveStatus(
+            try await perform {
+                try await fetchRuns("SELECT \(unescaped: Self.runColumns) FROM runs ORDER BY started_at DESC, id")
+            })
+    }
+
+    /// A run recorded as running whose advisory lock no connection holds was cut short
+    /// (killed, or its machine went down): it reads as interrupted.
+    private func withLiveStatus(_ runs: [RunRecord]) async throws -> [RunRecord] {
+        guard runs.contains(where: { $0.status == .running }) else { return runs }
+        let (space, _) = RunLocks.lockKey("", schema: schema)
+        let held: Set<Int64> = try await perform {
+            var held: Set<Int64> = []
+            let rows = try await client.query(
+                """
+                SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 2
+                    AND classid::bigint = \(space)
+                    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """, logger: logger)
+            for try await key in rows.decode(Int64.self) { held.insert(key) }
+            return held
+        }
+        return runs.map { run in
+            guard run.status == .running, !held.contains(Int64(RunLocks.lockKey(run.id, schema: schema).1)) else {
+                return run
+            }
+            var interrupted = run
+            interrupted.status = .interrupted
+            return interrupted
         }
     }
 

@@ -30,7 +30,7 @@ extension PostgresStore {
                     try await work(connection)
                     try await connection.query("COMMIT", logger: logger)
                 } catch {
-                    try? await connection.query("ROLLBACK", logger: logger)
+                    _ = try? await connection.query("ROLLBACK", logger: logger)
                     throw error
                 }
             }

@@ -23,12 +23,17 @@ public final class PostgresStore: ResultStore {
     let client: PostgresClient
     let logger: Logger
     let password: String?
+    let runLocks: RunLocks
+    /// The schema of `?schema=`, nil for the default.
+    let schema: String?
 
-    private init(client: PostgresClient, target: PostgresURL, logger: Logger) {
+    private init(client: PostgresClient, target: PostgresURL, logger: Logger, connectTimeout: TimeInterval) {
         self.client = client
         self.location = target.redacted
         self.logger = logger
         self.password = target.password
+        self.schema = target.schema
+        self.runLocks = RunLocks(target: target, logger: logger, timeout: connectTimeout)
     }
 
     /// Opens the store at `url` for the duration of `body`.
@@ -51,7 +56,7 @@ public final class PostgresStore: ResultStore {
             configuration: target.clientConfiguration(
                 connectTimeout: connectTimeout, maximumConnections: max(1, maximumConnections)),
             backgroundLogger: poolLogger)
-        let store = PostgresStore(client: client, target: target, logger: logger)
+        let store = PostgresStore(client: client, target: target, logger: logger, connectTimeout: connectTimeout)
         return try await withThrowingTaskGroup(of: Void.self, returning: T.self, isolation: isolation) { group in
             // Wait until the pool runs, so the first query does not find it idle (and warn).
             let (started, signal) = AsyncStream<Void>.makeStream()
@@ -62,7 +67,14 @@ public final class PostgresStore: ResultStore {
             defer { group.cancelAll() }
             for await _ in started {}
             try await Task.sleep(nanoseconds: 1_000_000)  // the child's next step is marking the pool running
-            return try await body(store)
+            do {
+                let result = try await body(store)
+                await store.runLocks.close()
+                return result
+            } catch {
+                await store.runLocks.close()
+                throw error
+            }
         }
     }
 

@@ -7,7 +7,19 @@ import ProctorCore
 #endif
 
 extension SQLiteStore {
+    /// Records the run (or marks a stored one running again) and holds its in-progress lock
+    /// until `finishRun`; taken first, so no reader finds the run running and unheld.
     public func beginRun(_ run: RunRecord) async throws -> RunRecord {
+        try claims.beginRun(run.id)
+        do {
+            return try await recordRun(run)
+        } catch {
+            claims.finishRun(run.id)
+            throw error
+        }
+    }
+
+    private func recordRun(_ run: RunRecord) async throws -> RunRecord {
         try await pool.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [run.id]) {
                 try db.execute(
@@ -32,6 +44,7 @@ extension SQLiteStore {
     }
 
     public func finishRun(id: String, status: RunStatus, summary: String?) async throws {
+        defer { claims.finishRun(id) }
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE runs SET status = ?, finished_at = ?, summary = COALESCE(?, summary) WHERE id = ?",
@@ -48,13 +61,22 @@ extension SQLiteStore {
             ).map(Self.decodeRun)
         }
         guard let run else { throw ProctorError.runNotFound(id, store: location) }
-        return run
+        return try withLiveStatus(run)
     }
 
     public func runs() async throws -> [RunRecord] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started_at DESC").map(Self.decodeRun)
-        }
+        }.map(withLiveStatus)
+    }
+
+    /// A run recorded as running that no process holds was cut short (killed, or its machine
+    /// went down): it reads as interrupted, and `proctor resume` continues it.
+    private func withLiveStatus(_ run: RunRecord) throws -> RunRecord {
+        guard run.status == .running, try !claims.isRunActive(run.id) else { return run }
+        var interrupted = run
+        interrupted.status = .interrupted
+        return interrupted
     }
 
     public func deleteRun(id: String) async throws {

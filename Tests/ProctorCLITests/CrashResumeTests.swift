@@ -48,6 +48,12 @@ struct CrashResumeTests {
                 process.waitUntilExit()
                 #expect(process.terminationReason == .uncaughtSignal)
                 killedAt.append(server.requestCount - referenceRequests)
+                if killedAt.count == 1 {
+                    // The killed run reads as interrupted, not running, and says how to go on.
+                    let runs = try await CLIRunner.run(["runs", "--store", "\(folder)/crash.sqlite"])
+                    #expect(runs.stdout.contains("interrupted"), "\(runs.stdout)")
+                    #expect(!runs.stdout.contains("running"), "\(runs.stdout)")
+                }
             }
             let final = try await CLIRunner.run(arguments(store: "\(folder)/crash.sqlite", out: "\(folder)/crash"))
             #expect(final.status == 0, "\(final.stderr)")
