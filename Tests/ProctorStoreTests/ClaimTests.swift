@@ -46,8 +46,14 @@ struct ClaimTests {
             #expect(try await holder.claim(key: "held", owner: "a:1"))
             #expect(try await other.claim(key: "held", owner: "b:1") == false)
         }
-        // The holder is gone (as a killed process is): its claims went with it.
-        #expect(try await other.claim(key: "held", owner: "b:1"))
+        // The holder is gone (as a killed process is): its claims went with it. Its last
+        // reference may drop a moment after this scope on a loaded machine, so allow for that.
+        var claimed = try await other.claim(key: "held", owner: "b:1")
+        for _ in 0..<100 where !claimed {
+            try await Task.sleep(for: .milliseconds(100))
+            claimed = try await other.claim(key: "held", owner: "b:1")
+        }
+        #expect(claimed, "the claim outlived its holder")
         #expect(FileManager.default.fileExists(atPath: path + ".claims"))
     }
 }
