@@ -145,6 +145,9 @@ struct RemoveCommand: AsyncParsableCommand {
     @Argument(help: "Run id (a unique prefix is enough).")
     var run: String
 
+    @Flag(help: "Delete the run even while a process is still working on it (that process will then fail).")
+    var force = false
+
     @OptionGroup var storeOptions: StoreOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -155,6 +158,12 @@ struct RemoveCommand: AsyncParsableCommand {
 
     func execute(_ store: any ResultStore) async throws {
         let record = try await store.run(id: run)
+        if record.status == .running && !force {
+            throw ProctorError.invalidArgument(
+                "run \(record.id) is in progress (a process is working on it); stop that process first, "
+                    + "or pass --force",
+                field: "run")
+        }
         try await store.deleteRun(id: record.id)
         print("Deleted run \(record.id).")
     }

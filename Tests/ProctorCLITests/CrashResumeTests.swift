@@ -44,6 +44,14 @@ struct CrashResumeTests {
                     try await Task.sleep(for: .milliseconds(2))
                 }
                 #expect(process.isRunning, "the run ended before reaching \(threshold) requests")
+                if killedAt.isEmpty {
+                    // While its process works, the run reads as running and cannot be deleted.
+                    let runs = try await CLIRunner.run(["runs", "--store", "\(folder)/crash.sqlite"])
+                    #expect(runs.stdout.contains("running"), "\(runs.stdout)")
+                    let remove = try await CLIRunner.run(["rm", "ift-", "--store", "\(folder)/crash.sqlite"])
+                    #expect(remove.status == 2)
+                    #expect(remove.stderr.contains("in progress"), "\(remove.stderr)")
+                }
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 #expect(process.terminationReason == .uncaughtSignal)
