@@ -212,13 +212,13 @@ public final class LlamaEngine: Sendable {
         var common = 0
         let limit = min(state.cached.count, evaluateLast ? prompt.count - 1 : prompt.count)
         while common < limit && state.cached[common] == prompt[common] { common += 1 }
-        if common < state.cached.count {
-            if !state.context.removeTokens(sequence: 0, from: common) {
-                state.context.clearMemory()
-                common = 0
-            }
-            state.cached.removeSubrange(common...)
+        // Drop everything past the shared part, listed in `cached` or not: a rolling scoring
+        // run leaves its last window in sequence 0 with `cached` empty.
+        if !state.context.removeTokens(sequence: 0, from: common) {
+            state.context.clearMemory()
+            common = 0
         }
+        state.cached.removeSubrange(min(common, state.cached.count)...)
         return common
     }
 

@@ -102,6 +102,20 @@ struct LoglikelihoodTests {
         }
     }
 
+    /// A perplexity task and a generation task can share one engine (`proctor run --tasks
+    /// wikitext,gsm8k`): the rolling windows left in the cache must not break what follows.
+    @Test func generationAndScoringAfterARollingRunWork() async throws {
+        _ = try await backend.engine.rollingLoglikelihood("A short text to score, window by window.", window: 8)
+        let answer = try await backend.generate(
+            GenerationRequest(prompt: .text("The capital of France is"), settings: GenerationSettings(maxTokens: 4)))
+        #expect(answer.completionTokens > 0)
+        _ = try await backend.engine.rollingLoglikelihood("Another text.", window: 8)
+        let scored = try await backend.engine.loglikelihood([
+            LoglikelihoodRequest(context: "The capital of France is", continuation: " Paris")
+        ])
+        #expect(scored.count == 1 && scored[0].logprob < 0)
+    }
+
     @Test func rollingLoglikelihoodScoresEveryTokenOnce() async throws {
         let text = "The quick brown fox jumps over the lazy dog. It was a bright cold day in April."
         let engine = backend.engine
