@@ -127,6 +127,7 @@ extension LlamaEngine {
             }
             state.reusedTokens += reused
             state.cached = shared
+            state.alignedTokens = min(state.alignedTokens, reused)
             var used: [Int32] = []
             defer { for sequence in used { context.removeTokens(sequence: sequence, from: -1) } }
 
@@ -345,6 +346,7 @@ extension LlamaEngine {
                 let targets = tokens[predicted..<end]
                 state.scoring.requested += inputs.count
                 state.cached = []
+                state.alignedTokens = 0
                 context.clearMemory()
                 total += try Self.scoreRun(inputs, targets: Array(targets), context: context)
                 state.evaluatedTokens += inputs.count

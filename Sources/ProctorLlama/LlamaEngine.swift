@@ -76,6 +76,9 @@ public final class LlamaEngine: Sendable {
         let context: LlamaContext
         /// Tokens whose keys and values sit in sequence 0, in order from position 0.
         var cached: [Int32] = []
+        /// How many leading `cached` tokens a generation prompt evaluated in the aligned layout
+        /// (see `evaluatePrompt`): only these may be reused by the next generation.
+        var alignedTokens = 0
         var evaluatedTokens = 0
         var reusedTokens = 0
         var generations = 0
@@ -161,11 +164,7 @@ public final class LlamaEngine: Sendable {
             state.generations += 1
             let clock = ContinuousClock()
             let promptStart = clock.now
-            let reused = try Self.reusePrefix(&state, promptTokens)
-            try context.decodeSequence(Array(promptTokens[reused...]), from: reused)
-            state.cached = promptTokens
-            state.evaluatedTokens += promptTokens.count - reused
-            state.reusedTokens += reused
+            let reused = try evaluatePrompt(&state, promptTokens)
             let promptDuration = promptStart.duration(to: clock.now)
 
             let genStart = clock.now
@@ -204,6 +203,47 @@ public final class LlamaEngine: Sendable {
                 promptSeconds: Self.seconds(promptDuration), generationSeconds: Self.seconds(genDuration),
                 cachedPromptTokens: reused)
         }
+    }
+
+    /// Evaluates a generation prompt so that its logits do not depend on what ran before.
+    ///
+    /// llama.cpp's CPU kernels give a token slightly different numbers depending on where it
+    /// sits in its micro-batch and how large that is (K-quant matrix products treat rows past
+    /// the last full group differently; a single token takes another path), and on Gemma-3 the
+    /// final logits of one prompt moved by up to 0.96 with what the engine had evaluated
+    /// before, enough to flip a greedy answer. So every prompt is evaluated in micro-batches
+    /// whose boundaries sit at fixed multiples of the micro-batch size from position 0, and only
+    /// whole micro-batches of an earlier prompt are reused (never tokens an answer generated one
+    /// by one): the computation is the one a cold cache does, bit for bit. Returns how many
+    /// prompt tokens came from the cache.
+    func evaluatePrompt(_ state: inout State, _ promptTokens: [Int32]) throws -> Int {
+        let unit = max(1, min(config.microBatch, state.context.batchSize))
+        var common = 0
+        let limit = min(state.alignedTokens, state.cached.count, promptTokens.count - 1)
+        while common < limit && state.cached[common] == promptTokens[common] { common += 1 }
+        common -= common % unit
+        // Drop everything past the reused part, listed in `cached` or not.
+        if !state.context.removeTokens(sequence: 0, from: common) {
+            state.context.clearMemory()
+            common = 0
+        }
+        state.cached.removeSubrange(min(common, state.cached.count)...)
+        state.alignedTokens = common  // what stays valid should a decode below fail
+        var start = common
+        while start < promptTokens.count {
+            let end = min(start + unit, promptTokens.count)
+            var want = [Bool](repeating: false, count: end - start)
+            if end == promptTokens.count { want[want.count - 1] = true }
+            try state.context.decode(
+                tokens: Array(promptTokens[start..<end]), positions: (start..<end).map { Int32($0) },
+                sequences: [Int32](repeating: 0, count: end - start), wantLogits: want)
+            start = end
+        }
+        state.cached = promptTokens
+        state.alignedTokens = promptTokens.count
+        state.evaluatedTokens += promptTokens.count - common
+        state.reusedTokens += common
+        return common
     }
 
     /// Keeps the longest prefix of the cached tokens that the new prompt shares (at least one

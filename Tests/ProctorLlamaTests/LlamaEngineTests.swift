@@ -98,6 +98,62 @@ struct LlamaEngineTests {
         #expect(cold.text == warm.text)
     }
 
+    /// The final logits of a prompt, evaluated as a generation would, after whatever ran before.
+    static func promptLogits(_ backend: LlamaBackend, _ prompt: Prompt) async throws -> [Float] {
+        let engine = backend.engine
+        let tokens = try engine.tokens(for: prompt)
+        return try engine.state.withLock { state in
+            _ = try engine.evaluatePrompt(&state, tokens)
+            return Array(try state.context.logits(at: -1))
+        }
+    }
+
+    /// The largest absolute difference between two logit vectors (a number, not the vectors,
+    /// goes into a failure message).
+    static func largestDifference(_ a: [Float], _ b: [Float]) -> Float {
+        guard a.count == b.count else { return .infinity }
+        return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
+    }
+
+    /// A generation's prompt gives the same logits, bit for bit, whatever the engine evaluated
+    /// before: the judge's prompts share a long head, re-asks repeat a prompt, and answers are
+    /// generated one token at a time. Both installed models: Gemma-3's K-quant weights make its
+    /// numbers depend on the micro-batch layout far more than SmolLM2's.
+    @Test(arguments: ["smollm2-135m-instruct", "gemma3-270m"])
+    func promptLogitsDoNotDependOnWhatRanBefore(model: String) async throws {
+        let runtime = SmolLM2.runtime
+        let backend = try LlamaBackend.load(
+            path: try runtime.modelPath(local: model), name: model, runtime: runtime,
+            config: LlamaEngineConfig(contextLength: 2048))
+        let head = String(repeating: "Given the input and the correct output, score the model response. ", count: 4)
+        func judge(_ item: Int, _ answer: String) -> Prompt {
+            .text(head + "Input: question \(item) about planets. Output: Jupiter. Response: \(answer). Score:")
+        }
+        let targets = (0..<6).map { judge($0, String(repeating: "the largest planet is Jupiter ", count: $0 + 1)) }
+        var cold: [[Float]] = []
+        for target in targets {
+            try backend.engine.state.withLock { state in
+                state.context.clearMemory()
+                state.cached = []
+                state.alignedTokens = 0
+            }
+            cold.append(try await Self.promptLogits(backend, target))
+        }
+        // Histories: each target after every other target, after itself, and after an answer
+        // generated to it.
+        for (index, target) in targets.enumerated() {
+            for (other, previous) in targets.enumerated() {
+                _ = try await Self.promptLogits(backend, previous)
+                let warm = try await Self.promptLogits(backend, target)
+                #expect(Self.largestDifference(warm, cold[index]) == 0, "target \(index) after target \(other)")
+            }
+            _ = try await backend.generate(
+                GenerationRequest(prompt: target, settings: GenerationSettings(maxTokens: 8)))
+            let warm = try await Self.promptLogits(backend, target)
+            #expect(Self.largestDifference(warm, cold[index]) == 0, "target \(index) after its own answer")
+        }
+    }
+
     @Test func timingsAndCountsAreReported() async throws {
         let result = try await backend.generate(
             GenerationRequest(prompt: .chat([.user("Say hello.")]), settings: GenerationSettings(maxTokens: 16)))
