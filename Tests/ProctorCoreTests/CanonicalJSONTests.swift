@@ -16,16 +16,7 @@ import Testing
         .greatestFiniteMagnitude, 2.5e-3,
     ]
 
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SplitMix64
 
     static func text(_ random: inout Generator) -> String {
         if Bool.random(using: &random) { return awkward.randomElement(using: &random)! }
@@ -54,7 +45,7 @@ import Testing
     }
 
     @Test func requestsMatchJSONEncoder() throws {
-        var random = Generator(state: 42)
+        var random = Generator(seed: 42)
         for _ in 0..<3000 {
             let roles: [ChatMessage.Role] = [.system, .user, .assistant]
             let prompt: Prompt =
@@ -75,7 +66,7 @@ import Testing
     }
 
     @Test func resultsMatchJSONEncoder() throws {
-        var random = Generator(state: 7)
+        var random = Generator(seed: 7)
         for _ in 0..<3000 {
             let result = GenerationResult(
                 text: Self.text(&random), finishReason: Bool.random(using: &random) ? .stop : .length,

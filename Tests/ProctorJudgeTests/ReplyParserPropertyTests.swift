@@ -4,18 +4,8 @@ import Testing
 
 @testable import ProctorJudge
 
-/// A small seeded generator (SplitMix64), so every run tests the same replies.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Core's seeded generator, so every run tests the same replies.
+typealias SeededGenerator = SplitMix64
 
 /// Replies built from parts whose correct reading is known, and random noise that must
 /// never crash the parser. Over 10,000 cases in the normal test run.
