@@ -221,13 +221,7 @@ public final class LlamaEngine: Sendable {
         var common = 0
         let limit = min(state.alignedTokens, state.cached.count, promptTokens.count - 1)
         while common < limit && state.cached[common] == promptTokens[common] { common += 1 }
-        common -= common % unit
-        // Drop everything past the reused part, listed in `cached` or not.
-        if !state.context.removeTokens(sequence: 0, from: common) {
-            state.context.clearMemory()
-            common = 0
-        }
-        state.cached.removeSubrange(min(common, state.cached.count)...)
+        common = Self.truncate(&state, at: common - common % unit)
         state.alignedTokens = common  // what stays valid should a decode below fail
         var start = common
         while start < promptTokens.count {
@@ -252,14 +246,20 @@ public final class LlamaEngine: Sendable {
         var common = 0
         let limit = min(state.cached.count, evaluateLast ? prompt.count - 1 : prompt.count)
         while common < limit && state.cached[common] == prompt[common] { common += 1 }
-        // Drop everything past the shared part, listed in `cached` or not: a rolling scoring
-        // run leaves its last window in sequence 0 with `cached` empty.
-        if !state.context.removeTokens(sequence: 0, from: common) {
+        return truncate(&state, at: common)
+    }
+
+    /// Drops sequence 0 from `position` on, whether `cached` lists those tokens or not (a
+    /// rolling scoring run leaves its last window there with `cached` empty). Returns where the
+    /// cache now ends: `position`, or 0 when the cache could only be cleared whole.
+    static func truncate(_ state: inout State, at position: Int) -> Int {
+        var kept = position
+        if !state.context.removeTokens(sequence: 0, from: kept) {
             state.context.clearMemory()
-            common = 0
+            kept = 0
         }
-        state.cached.removeSubrange(min(common, state.cached.count)...)
-        return common
+        state.cached.removeSubrange(min(kept, state.cached.count)...)
+        return kept
     }
 
     static func earliestStop(in text: String, stops: [String]) -> String.Index? {

@@ -132,7 +132,7 @@ struct LlamaEngineTests {
         let targets = (0..<6).map { judge($0, String(repeating: "the largest planet is Jupiter ", count: $0 + 1)) }
         var cold: [[Float]] = []
         for target in targets {
-            try backend.engine.state.withLock { state in
+            backend.engine.state.withLock { state in
                 state.context.clearMemory()
                 state.cached = []
                 state.alignedTokens = 0
